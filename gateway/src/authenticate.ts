@@ -1,0 +1,87 @@
+import { jwtVerify } from 'jose';
+import {
+  ANONYMOUS,
+  GATEWAY_SERVICE,
+  IDENTITY_HEADER,
+  unauthenticated,
+  type Identity,
+  type Role,
+} from '@agentry/core';
+
+export interface Authenticator {
+  /** Turns an `Authorization` header value into an identity; throws UNAUTHENTICATED for a bad one. */
+  (authorization: string | undefined): Promise<Identity>;
+}
+
+const API_KEY_PREFIX = 'agy_';
+
+/**
+ * Session JWTs are checked here with the secret shared with the users subgraph; API keys are
+ * looked up in the users subgraph (which owns them) on every request, so a revoked key stops
+ * working at once.
+ */
+export function createAuthenticator(options: {
+  sessionSecret: string;
+  usersUrl: () => string;
+  signIdentity: (identity: Identity) => Promise<string>;
+}): Authenticator {
+  const secret = new TextEncoder().encode(options.sessionSecret);
+  return async (authorization) => {
+    if (!authorization) return ANONYMOUS;
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!match)
+      throw unauthenticated('The Authorization header must be "Bearer <token or API key>".');
+    const credential = match[1];
+    if (credential.startsWith(API_KEY_PREFIX)) return authenticateApiKey(credential);
+    try {
+      const { payload } = await jwtVerify(credential, secret, {
+        issuer: 'agentry-users',
+        audience: 'agentry',
+        algorithms: ['HS256'],
+      });
+      if (typeof payload.sub !== 'string') throw new Error('no subject');
+      return {
+        userId: payload.sub,
+        roles: (payload.roles as Role[]) ?? [],
+        via: 'session',
+        scopes: null,
+        apiKeyId: null,
+      };
+    } catch {
+      throw unauthenticated('The session token is invalid or expired; sign in again.');
+    }
+  };
+
+  async function authenticateApiKey(apiKey: string): Promise<Identity> {
+    const base = options.usersUrl().replace(/\/graphql\/?$/, '');
+    let res: Response;
+    try {
+      res = await fetch(`${base}/internal/authenticate`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [IDENTITY_HEADER]: await options.signIdentity(GATEWAY_SERVICE),
+        },
+        body: JSON.stringify({ apiKey }),
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch {
+      throw unauthenticated('API keys cannot be checked right now; try again shortly.');
+    }
+    if (res.status === 404) throw unauthenticated('The API key is invalid or revoked.');
+    if (!res.ok) throw unauthenticated('API keys cannot be checked right now; try again shortly.');
+    const body = (await res.json()) as {
+      userId: string;
+      roles: Role[];
+      scopes: string[];
+      apiKeyId: string;
+    };
+    return {
+      userId: body.userId,
+      roles: body.roles,
+      via: 'apiKey',
+      scopes: body.scopes,
+      apiKeyId: body.apiKeyId,
+    };
+  }
+}

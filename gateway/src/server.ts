@@ -1,0 +1,141 @@
+import { readFileSync, watchFile, unwatchFile } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import {
+  ApolloGateway,
+  RemoteGraphQLDataSource,
+  type GraphQLDataSourceProcessOptions,
+} from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import {
+  ANONYMOUS,
+  IDENTITY_HEADER,
+  createIdentitySigner,
+  createLogger,
+  toPublicError,
+  type Identity,
+} from '@agentry/core';
+import { createAuthenticator } from './authenticate';
+import type { GatewayEnv } from './env';
+
+export interface GatewayContext {
+  identity: Identity;
+}
+
+/** Every request to a subgraph carries the caller's identity, freshly signed by the gateway. */
+class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    url: string,
+    private readonly sign: (identity: Identity) => Promise<string>,
+  ) {
+    super({ url });
+  }
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const identity = (options.context as Partial<GatewayContext>).identity ?? ANONYMOUS;
+    options.request.http?.headers.set(IDENTITY_HEADER, await this.sign(identity));
+  }
+}
+
+/** Routing URLs as composed into the supergraph (`join__graph(name:, url:)`). */
+function routingUrls(supergraphSdl: string): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const m of supergraphSdl.matchAll(/@join__graph\(name:\s*"([^"]+)",\s*url:\s*"([^"]+)"\)/g))
+    urls[m[1]] = m[2];
+  return urls;
+}
+
+export async function createGateway(env: GatewayEnv) {
+  const log = createLogger('gateway');
+  const sign = await createIdentitySigner(env.GATEWAY_IDENTITY_PRIVATE_KEY);
+  let supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
+  const urlOf = (name: string, fallback?: string) =>
+    env.subgraphUrls[name] ?? fallback ?? routingUrls(supergraphSdl)[name];
+
+  const gateway = new ApolloGateway({
+    // The composed supergraph file, reloaded when `npm run codegen` rewrites it.
+    supergraphSdl: async ({ update }) => {
+      const onChange = () => {
+        try {
+          const next = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
+          if (next && next !== supergraphSdl) {
+            supergraphSdl = next;
+            update(next);
+            log.info('supergraph reloaded');
+          }
+        } catch (err) {
+          log.error({ err }, 'supergraph reload failed; keeping the current one');
+        }
+      };
+      watchFile(env.SUPERGRAPH_PATH, { interval: 1000 }, onChange);
+      return { supergraphSdl, cleanup: async () => unwatchFile(env.SUPERGRAPH_PATH, onChange) };
+    },
+    buildService: ({ name, url }) => new SignedDataSource(urlOf(name, url)!, sign),
+    logger: log,
+  });
+
+  const authenticate = createAuthenticator({
+    sessionSecret: env.SESSION_TOKEN_SECRET,
+    usersUrl: () => urlOf('users')!,
+    signIdentity: sign,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: env.NODE_ENV !== 'production',
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    formatError: (formatted, error) =>
+      toPublicError(formatted, () =>
+        log.error({ err: (error as GraphQLError)?.originalError ?? error }, 'internal error'),
+      ),
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/ready', (_req, res) => {
+    res.json({ status: 'ready', service: 'gateway' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: env.BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        try {
+          return { identity: await authenticate(req.headers.authorization) };
+        } catch (err) {
+          // A bad credential is the caller's problem: 401, not Apollo's default 500.
+          if (err instanceof GraphQLError) {
+            throw new GraphQLError(err.message, {
+              extensions: { ...err.extensions, http: { status: 401 } },
+            });
+          }
+          throw err;
+        }
+      },
+    }),
+  );
+
+  return {
+    log,
+    async listen(port = env.PORT, host = env.HOST) {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve());
+      });
+      const actual = (httpServer.address() as AddressInfo).port;
+      const url = `http://${host}:${actual}/graphql`;
+      log.info({ url }, 'gateway listening');
+      return { url, port: actual, stop: () => apollo.stop() };
+    },
+  };
+}

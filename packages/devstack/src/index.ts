@@ -1,0 +1,4 @@
+export * from './platform';
+export * from './ports';
+export * from './postgres';
+export * from './process';

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
+const REGISTER = path.join(REPO_ROOT, 'scripts', 'register.js');
+
+export interface ServiceProcess {
+  name: string;
+  port: number;
+  /** Base URL, e.g. http://127.0.0.1:4001 */
+  baseUrl: string;
+  child: ChildProcess;
+  /** The last lines the process printed (for error messages). */
+  output(): string;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 5000); resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL at once — a crash, for restart tests. */
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export interface StartServiceOptions {
+  name: string;
+  /** TypeScript entry file, relative to the repository root. */
+  entry: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  /** Called with each line the process prints. */
+  onLine?: (name: string, line: string) => void;
+  /** Readiness path polled until it answers 200 (default `/health`). */
+  readyPath?: string;
+  /** How long to wait for readiness (default 60 s: a cold start compiles TypeScript). */
+  timeoutMs?: number;
+  args?: string[];
+}
+
+/** Starts a TypeScript service as a child process and resolves once it answers its readiness path. */
+export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
+  const child = spawn(
+    process.execPath,
+    ['-r', REGISTER, path.join(REPO_ROOT, options.entry), ...(options.args ?? [])],
+    {
+      cwd: REPO_ROOT,
+      env: { ...options.env, PORT: String(options.port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const tail: string[] = [];
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      tail.push(line);
+      if (tail.length > 200) tail.shift();
+      options.onLine?.(options.name, line);
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  let done = false;
+  void exited.then(() => {
+    done = true;
+  });
+  for (;;) {
+    if (done)
+      throw new Error(`${options.name} exited before it was ready:\n${tail.slice(-30).join('\n')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(
+        `${options.name} was not ready within ${options.timeoutMs ?? 60_000} ms:\n${tail.slice(-30).join('\n')}`,
+      );
+    }
+    try {
+      const res = await fetch(`${baseUrl}${options.readyPath ?? '/health'}`, {
+        signal: AbortSignal.timeout(1000),
+      });
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  const stop = async (graceMs = 5000) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  };
+  return {
+    name: options.name,
+    port: options.port,
+    baseUrl,
+    child,
+    output: () => tail.join('\n'),
+    stop,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+    exited,
+  };
+}

@@ -1,0 +1,140 @@
+import { Client } from 'pg';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from '@agentry/core';
+import { EVENTS_CHANNEL } from './publish';
+
+export interface StoredEvent<P = any> {
+  id: string;
+  topic: string;
+  key: string;
+  payload: P;
+  producer: string;
+  createdAt: Date;
+}
+
+export interface ConsumerOptions {
+  /** Unique per consuming service and purpose, e.g. `billing.welcome-grants`. */
+  name: string;
+  topics: string[];
+  dataSource: DataSource;
+  /** Connection string for the LISTEN connection. */
+  url: string;
+  log: Logger;
+  /**
+   * Applies one event. Runs in the same transaction that advances the consumer's offset, so an
+   * event's effects are committed exactly once, whatever crashes or replicas do.
+   */
+  handle: (event: StoredEvent, manager: EntityManager) => Promise<void>;
+  /** Safety-net poll interval when no notification arrives (default 2000 ms). */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+export interface Consumer {
+  /** Processes everything committed so far, then resolves. */
+  catchUp(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Reads the events log in commit-safe order, one replica at a time (the offset row is locked),
+ * woken by NOTIFY and by a slow poll.
+ */
+export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
+  const { dataSource, log, name } = options;
+  const batchSize = options.batchSize ?? 200;
+  await dataSource.query(
+    'INSERT INTO events.consumers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING',
+    [name],
+  );
+
+  /** One batch; returns how many events it applied. */
+  const runBatch = () =>
+    dataSource.transaction(async (m) => {
+      const [offset] = await m.query(
+        'SELECT tx_id::text AS tx_id, last_id FROM events.consumers WHERE name = $1 FOR UPDATE',
+        [name],
+      );
+      const rows: any[] = await m.query(
+        `SELECT id, tx_id::text AS tx_id, topic, key, payload, producer, created_at
+           FROM events.log
+          WHERE (tx_id, id) > ($1::xid8, $2::bigint)
+            AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+            AND topic = ANY($3)
+          ORDER BY tx_id, id
+          LIMIT $4`,
+        [offset.tx_id, offset.last_id, options.topics, batchSize],
+      );
+      for (const r of rows) {
+        await options.handle(
+          {
+            id: String(r.id),
+            topic: r.topic,
+            key: r.key,
+            payload: r.payload,
+            producer: r.producer,
+            createdAt: r.created_at,
+          },
+          m,
+        );
+      }
+      const last = rows.at(-1);
+      if (last) {
+        await m.query(
+          'UPDATE events.consumers SET tx_id = $2::xid8, last_id = $3, updated_at = now() WHERE name = $1',
+          [name, last.tx_id, last.id],
+        );
+      }
+      return rows.length;
+    });
+
+  let running: Promise<void> | null = null;
+  let again = false;
+  const drain = async () => {
+    do {
+      again = false;
+      while ((await runBatch()) === batchSize) {
+        /* a full batch: there may be more */
+      }
+    } while (again);
+  };
+  /** Coalesces wake-ups: one drain at a time, re-run if woken meanwhile. */
+  const wake = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = drain()
+      .catch((err) => log.error({ err, consumer: name }, 'event consumer failed; will retry'))
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  };
+
+  const listener = new Client({ connectionString: options.url });
+  listener.on('error', (err) =>
+    log.warn({ err, consumer: name }, 'events listener connection error'),
+  );
+  await listener.connect();
+  listener.on('notification', (msg) => {
+    if (msg.payload && options.topics.includes(msg.payload)) void wake();
+  });
+  await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
+  const timer = setInterval(() => void wake(), options.pollMs ?? 2000);
+  timer.unref();
+  await wake();
+
+  return {
+    async catchUp() {
+      // A drain already running may have started before the caller's event committed.
+      await wake();
+      await wake();
+    },
+    async stop() {
+      clearInterval(timer);
+      await running;
+      await listener.end().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './consumer';
+export * from './publish';
+export * from './schema';

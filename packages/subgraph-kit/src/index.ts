@@ -1,0 +1,7 @@
+export * from './context';
+export * from './datasource';
+export * from './federation';
+export * from './pagination';
+export * from './server';
+export * from './subgraph-env';
+export * from './main';

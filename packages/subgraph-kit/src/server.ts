@@ -1,0 +1,132 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { DataSource } from 'typeorm';
+import {
+  IDENTITY_HEADER,
+  toPublicError,
+  type Identity,
+  type Logger,
+  type RunMode,
+} from '@agentry/core';
+import { createContext, type SubgraphContext } from './context';
+import type { SqlCounter } from './datasource';
+
+export interface SubgraphServerOptions<C extends SubgraphContext> {
+  name: string;
+  schema: GraphQLSchema;
+  dataSource: DataSource;
+  /** Verifies the gateway-signed identity token (see @agentry/core `createIdentityVerifier`). */
+  verifyIdentity: (token: string | undefined) => Promise<Identity | null>;
+  log: Logger;
+  mode: RunMode;
+  /** Adds subgraph-specific members to the per-request context. */
+  extendContext?: (base: SubgraphContext) => C;
+  /** Extra routes (e.g. internal endpoints), mounted before `/graphql`. */
+  routes?: (app: express.Express) => void;
+  /** Exposes `/debug/sql` (the SQL statement counter). Never on in production. */
+  debugSql?: SqlCounter;
+  /** JSON body limit for `/graphql` (default `1mb`). */
+  bodyLimit?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the HTTP server of a subgraph: `/graphql` accepting only requests carrying a valid
+ * gateway identity token, `/health` (the process lives) and `/ready` (its database answers).
+ */
+export async function createSubgraphServer<C extends SubgraphContext>(
+  options: SubgraphServerOptions<C>,
+) {
+  const { log } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<C>({
+    schema: options.schema,
+    introspection: options.mode !== 'production',
+    includeStacktraceInErrorResponses: false,
+    csrfPrevention: true,
+    // No Apollo Studio: inline traces would only cost time per request.
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
+    formatError: (formatted, error) =>
+      toPublicError(formatted, () =>
+        log.error({ err: (error as GraphQLError)?.originalError ?? error }, 'internal error'),
+      ),
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: options.name });
+  });
+  app.get('/ready', async (_req, res) => {
+    try {
+      await options.dataSource.query('SELECT 1');
+      res.json({ status: 'ready', service: options.name });
+    } catch {
+      res.status(503).json({ status: 'unavailable', service: options.name });
+    }
+  });
+  if (options.debugSql && options.mode !== 'production') {
+    const counter = options.debugSql;
+    app.get('/debug/sql', (_req, res) => {
+      res.json({ count: counter.count });
+    });
+  }
+  options.routes?.(app);
+
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const header = req.headers[IDENTITY_HEADER];
+        const identity = await options.verifyIdentity(Array.isArray(header) ? header[0] : header);
+        if (!identity) {
+          throw new GraphQLError(
+            'This service only accepts requests signed by the Agentry gateway.',
+            {
+              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+            },
+          );
+        }
+        const base = createContext(identity, log, options.dataSource);
+        return (options.extendContext ? options.extendContext(base) : base) as C;
+      },
+    }),
+  );
+
+  return {
+    app,
+    async listen(port: number, host = '127.0.0.1'): Promise<RunningServer> {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve());
+      });
+      const actual = (httpServer.address() as AddressInfo).port;
+      const url = `http://${host}:${actual}/graphql`;
+      log.info({ url }, `${options.name} subgraph listening`);
+      return {
+        url,
+        port: actual,
+        stop: async () => {
+          await apollo.stop();
+          if (options.dataSource.isInitialized) await options.dataSource.destroy();
+        },
+      };
+    },
+  };
+}

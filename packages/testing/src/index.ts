@@ -1,0 +1,4 @@
+export * from './database';
+export * from './graphql';
+export * from './identity';
+export * from './subgraph';

@@ -1,0 +1,14 @@
+import { In } from 'typeorm';
+import { byKeys } from '@agentry/subgraph-kit';
+import type { UsersContext } from './context';
+import { User } from './user.entity';
+
+/** Users by id, batched per request. */
+export const userLoader = (ctx: UsersContext) =>
+  ctx.loader<string, User | null>('userById', async (ids) => {
+    const rows = await ctx.db.getRepository(User).findBy({ id: In([...ids]) });
+    return byKeys(ids, rows, (u) => u.id);
+  });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: string) => UUID.test(s);
