@@ -20,6 +20,7 @@ import {
   type Identity,
 } from '@agentry/core';
 import { createAuthenticator } from './authenticate';
+import { depthLimit, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 
 export interface GatewayContext {
@@ -91,6 +92,8 @@ export async function createGateway(env: GatewayEnv) {
     introspection: env.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
+    validationRules: [depthLimit()],
+    parseOptions: { maxTokens: MAX_TOKENS },
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
     formatError: (formatted, error) =>
       toPublicError(formatted, () =>

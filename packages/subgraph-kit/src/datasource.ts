@@ -1,11 +1,18 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from 'pg';
 import { DataSource, type Logger as OrmLogger, type MixedList, type EntitySchema } from 'typeorm';
 import type { Logger } from '@agentry/core';
 
-/** Counts SQL statements per process; the N+1 tests read it through `/debug/sql`. */
+/**
+ * Counts the SQL statements issued while serving GraphQL requests (background work such as
+ * event consumers is not counted); the N+1 tests read it through `/debug/sql`.
+ */
 export class SqlCounter {
   count = 0;
 }
+
+/** Marks the async work of one GraphQL request, so only its statements are counted. */
+export const requestScope = new AsyncLocalStorage<true>();
 
 class CountingLogger implements OrmLogger {
   constructor(
@@ -13,7 +20,7 @@ class CountingLogger implements OrmLogger {
     private readonly out: Logger,
   ) {}
   logQuery(query: string) {
-    this.counter.count++;
+    if (requestScope.getStore()) this.counter.count++;
     if (this.out.isLevelEnabled('trace')) this.out.trace({ query }, 'sql');
   }
   logQueryError(error: string | Error, query: string) {

@@ -15,7 +15,7 @@ import {
   type RunMode,
 } from '@agentry/core';
 import { createContext, type SubgraphContext } from './context';
-import type { SqlCounter } from './datasource';
+import { requestScope, type SqlCounter } from './datasource';
 
 export interface SubgraphServerOptions<C extends SubgraphContext> {
   name: string;
@@ -90,6 +90,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(
 
   app.use(
     '/graphql',
+    (_req, _res, next) => requestScope.run(true, next),
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {

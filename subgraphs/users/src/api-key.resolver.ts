@@ -1,11 +1,10 @@
 import { Args, Arg, Ctx, Field, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { badInput, conflict, notFound } from '@agentry/core';
-import { requireSession } from '@agentry/subgraph-kit';
+import { isUuid, requireSession } from '@agentry/subgraph-kit';
 import type { UsersContext } from './context';
 import { ApiKey } from './api-key.entity';
 import { CreateApiKeyArgs } from './inputs';
 import { newApiKeySecret } from './session';
-import { isUuid } from './user.loader';
 
 @ObjectType()
 export class CreatedApiKey {

@@ -9,6 +9,3 @@ export const userLoader = (ctx: UsersContext) =>
     const rows = await ctx.db.getRepository(User).findBy({ id: In([...ids]) });
     return byKeys(ids, rows, (u) => u.id);
   });
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: string) => UUID.test(s);

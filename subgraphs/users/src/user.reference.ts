@@ -1,5 +1,6 @@
 import type { UsersContext } from './context';
-import { isUuid, userLoader } from './user.loader';
+import { isUuid } from '@agentry/subgraph-kit';
+import { userLoader } from './user.loader';
 
 export const userReference = {
   __resolveReference: (ref: { id: string }, ctx: UsersContext) =>

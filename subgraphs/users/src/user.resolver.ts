@@ -1,12 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { forbidden, notFound, badInput } from '@agentry/core';
-import { isAdmin, requireUser } from '@agentry/subgraph-kit';
+import { isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
 import { publishEvents } from '@agentry/events';
 import type { UsersContext } from './context';
 import { UpdateProfileInput } from './inputs';
 import { ApiKey } from './api-key.entity';
 import { Role, User } from './user.entity';
-import { isUuid, userLoader } from './user.loader';
+import { userLoader } from './user.loader';
 
 @Resolver(() => User)
 export class UserResolver {

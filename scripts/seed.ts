@@ -1,0 +1,373 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const root = path.join(__dirname, '..');
+
+/** Demo accounts printed by `npm start` (development data only). */
+export const DEMO_USERS = {
+  admin: { email: 'admin@agentry.dev', password: 'agentry-admin', name: 'Agentry Admin' },
+  ada: {
+    email: 'ada@agentry.dev',
+    password: 'agentry-demo',
+    name: 'Ada Lovelace Labs',
+    publisher: true,
+  },
+  lin: {
+    email: 'lin@agentry.dev',
+    password: 'agentry-demo',
+    name: 'Lin Agents Co.',
+    publisher: true,
+  },
+  grace: { email: 'grace@agentry.dev', password: 'agentry-demo', name: 'Grace Hopper' },
+  alan: { email: 'alan@agentry.dev', password: 'agentry-demo', name: 'Alan Turing' },
+} as const;
+
+type DemoUser = keyof typeof DEMO_USERS;
+
+const DEMO_AGENTS: { by: DemoUser; input: Record<string, unknown> }[] = [
+  {
+    by: 'ada',
+    input: {
+      name: 'Echo',
+      description:
+        'Repeats what you send, streaming it back word by word. Handy for testing integrations.',
+      url: 'http://127.0.0.1:4101',
+      version: '1.0.0',
+      category: 'developer-tools',
+      tags: ['echo', 'testing', 'streaming'],
+      priceCredits: 1,
+      skills: [
+        {
+          id: 'echo',
+          name: 'Echo',
+          description: 'Echoes the input text.',
+          tags: ['echo'],
+          examples: ['hello'],
+        },
+      ],
+      capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
+    },
+  },
+  {
+    by: 'ada',
+    input: {
+      name: 'Research Scout',
+      description: 'Searches sources, reads them and writes a short cited brief on any topic.',
+      url: 'http://127.0.0.1:4102',
+      version: '2.1.0',
+      category: 'research',
+      tags: ['research', 'summaries', 'citations'],
+      priceCredits: 25,
+      skills: [
+        {
+          id: 'brief',
+          name: 'Research brief',
+          description: 'A one-page brief with sources.',
+          tags: ['research'],
+          examples: ['State of solid-state batteries'],
+        },
+      ],
+      capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: true },
+    },
+  },
+  {
+    by: 'ada',
+    input: {
+      name: 'Copy Polisher',
+      description: 'Edits marketing copy for clarity and tone, keeping your voice.',
+      url: 'http://127.0.0.1:4103',
+      version: '1.3.0',
+      category: 'writing',
+      tags: ['writing', 'editing', 'marketing'],
+      priceCredits: 10,
+      skills: [
+        {
+          id: 'polish',
+          name: 'Polish copy',
+          description: 'Rewrites text for clarity.',
+          tags: ['editing'],
+          examples: ['Make this landing page punchier'],
+        },
+      ],
+      capabilities: { streaming: false, pushNotifications: false, stateTransitionHistory: false },
+    },
+  },
+  {
+    by: 'lin',
+    input: {
+      name: 'SQL Whisperer',
+      description: 'Turns questions into SQL for PostgreSQL and explains the query plan.',
+      url: 'http://127.0.0.1:4104',
+      version: '0.9.0',
+      category: 'data',
+      tags: ['sql', 'postgres', 'analytics'],
+      priceCredits: 15,
+      skills: [
+        {
+          id: 'text-to-sql',
+          name: 'Text to SQL',
+          description: 'Writes SQL from a question.',
+          tags: ['sql'],
+          examples: ['Monthly active users by plan'],
+        },
+      ],
+      capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
+    },
+  },
+  {
+    by: 'lin',
+    input: {
+      name: 'Code Reviewer',
+      description: 'Reviews a diff for bugs, security issues and style, with concrete suggestions.',
+      url: 'http://127.0.0.1:4105',
+      version: '3.0.1',
+      category: 'coding',
+      tags: ['code-review', 'security', 'typescript'],
+      priceCredits: 30,
+      skills: [
+        {
+          id: 'review',
+          name: 'Review a diff',
+          description: 'Finds bugs in a patch.',
+          tags: ['review'],
+          examples: ['Review this pull request'],
+        },
+      ],
+      capabilities: { streaming: true, pushNotifications: true, stateTransitionHistory: true },
+    },
+  },
+  {
+    by: 'lin',
+    input: {
+      name: 'Support Triage',
+      description:
+        'Classifies incoming support tickets, drafts replies and escalates the urgent ones.',
+      url: 'http://127.0.0.1:4106',
+      version: '1.0.0',
+      category: 'support',
+      tags: ['support', 'triage', 'email'],
+      priceCredits: 5,
+      skills: [
+        {
+          id: 'triage',
+          name: 'Triage a ticket',
+          description: 'Labels and drafts a reply.',
+          tags: ['support'],
+          examples: ['My invoice is wrong'],
+        },
+      ],
+      capabilities: { streaming: false, pushNotifications: false, stateTransitionHistory: false },
+    },
+  },
+  {
+    by: 'ada',
+    input: {
+      name: 'Ledger Auditor',
+      description:
+        'Checks bookkeeping exports for anomalies and reconciles them against bank statements.',
+      url: 'http://127.0.0.1:4107',
+      version: '1.1.0',
+      category: 'finance',
+      tags: ['finance', 'audit', 'reconciliation'],
+      priceCredits: 40,
+      skills: [
+        {
+          id: 'reconcile',
+          name: 'Reconcile',
+          description: 'Matches ledger lines to statements.',
+          tags: ['finance'],
+          examples: ['Reconcile October'],
+        },
+      ],
+      capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
+    },
+  },
+];
+
+/** [requester, agent name, question, answer, review rating, review title] */
+const DEMO_HISTORY: [DemoUser, string, string, string, number, string][] = [
+  [
+    'grace',
+    'Research Scout',
+    'Brief me on RISC-V adoption',
+    'RISC-V is spreading in embedded and data-centre parts...',
+    5,
+    'Saved me an afternoon',
+  ],
+  [
+    'alan',
+    'Research Scout',
+    'What is new in homomorphic encryption?',
+    'Recent schemes cut bootstrapping cost...',
+    4,
+    'Good sources, a bit long',
+  ],
+  [
+    'grace',
+    'SQL Whisperer',
+    'Weekly signups by country',
+    "SELECT country, date_trunc('week', created_at) ...",
+    4,
+    'Correct SQL first time',
+  ],
+  [
+    'alan',
+    'Code Reviewer',
+    'Review my parser patch',
+    'Line 42 reads past the buffer when the input ends in a quote...',
+    5,
+    'Found a real bug',
+  ],
+  ['grace', 'Echo', 'hello world', 'hello world', 3, 'Does what it says'],
+];
+
+async function call(
+  gatewayUrl: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+) {
+  const res = await fetch(gatewayUrl, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await res.json()) as {
+    data?: any;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
+}
+
+async function must(
+  gatewayUrl: string,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+) {
+  const r = await call(gatewayUrl, query, variables, token);
+  if (r.errors?.length) throw new Error(`seed: ${r.errors.map((e) => e.message).join('; ')}`);
+  return r.data;
+}
+
+/** Retries while another subgraph has not consumed an event yet (bounded: 15 s). */
+async function eventually<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const value = await attempt();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`seed: timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const cli = (entry: string, args: string[], databaseUrl: string) =>
+  run(
+    process.execPath,
+    ['-r', path.join(root, 'scripts', 'register.js'), path.join(root, entry), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+    },
+  );
+
+export async function signIn(
+  gatewayUrl: string,
+  who: DemoUser,
+): Promise<{ token: string; id: string } | null> {
+  const r = await call(
+    gatewayUrl,
+    'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token user { id } } }',
+    {
+      e: DEMO_USERS[who].email,
+      p: DEMO_USERS[who].password,
+    },
+  );
+  return r.data?.signIn ? { token: r.data.signIn.token, id: r.data.signIn.user.id } : null;
+}
+
+/**
+ * Loads the demo data through the public API (and the operator CLIs for what no API offers:
+ * the ADMIN role, and finished demo tasks until agents run for real). Does nothing if it ran before.
+ */
+export async function seedDemo(
+  gatewayUrl: string,
+  databaseUrl: string,
+  log: (line: string) => void = console.log,
+) {
+  if (await signIn(gatewayUrl, 'admin')) return false;
+  const session: Record<string, { token: string; id: string }> = {};
+  for (const [key, u] of Object.entries(DEMO_USERS)) {
+    const d = await must(
+      gatewayUrl,
+      'mutation($i: SignUpInput!) { signUp(input: $i) { token user { id } } }',
+      { i: u },
+    );
+    session[key] = { token: d.signUp.token, id: d.signUp.user.id };
+  }
+  await cli(
+    'subgraphs/users/src/cli.ts',
+    ['grant-role', DEMO_USERS.admin.email, 'ADMIN'],
+    databaseUrl,
+  );
+  session.admin = (await signIn(gatewayUrl, 'admin'))!;
+
+  const agentIds: Record<string, string> = {};
+  for (const a of DEMO_AGENTS) {
+    const d = await must(
+      gatewayUrl,
+      'mutation($i: CreateAgentInput!) { createAgent(input: $i) { id name } }',
+      { i: a.input },
+      session[a.by].token,
+    );
+    agentIds[d.createAgent.name] = d.createAgent.id;
+  }
+
+  for (const [who, agent, question, answer, rating, title] of DEMO_HISTORY) {
+    await eventually(`the tasks subgraph to learn about ${agent}`, async () => {
+      try {
+        await cli(
+          'subgraphs/tasks/src/cli.ts',
+          [
+            'record-demo-task',
+            '--agent',
+            agentIds[agent],
+            '--requester',
+            session[who].id,
+            '--text',
+            question,
+            '--reply',
+            answer,
+          ],
+          databaseUrl,
+        );
+        return true;
+      } catch {
+        return undefined;
+      }
+    });
+    await eventually(`the reviews subgraph to see the finished task with ${agent}`, async () => {
+      const r = await call(
+        gatewayUrl,
+        'mutation($a: ID!, $r: Int!, $t: String!, $b: String!) { reviewAgent(agentId: $a, rating: $r, title: $t, body: $b) { id } }',
+        { a: agentIds[agent], r: rating, t: title, b: `${title}. Asked: "${question}".` },
+        session[who].token,
+      );
+      return r.data?.reviewAgent ? true : undefined;
+    });
+  }
+  await must(
+    gatewayUrl,
+    'mutation($u: ID!) { grantCredits(userId: $u, amount: 500, reason: "Demo top-up") { balance } }',
+    { u: session.grace.id },
+    session.admin.token,
+  );
+  log(
+    `demo data loaded: ${Object.keys(DEMO_USERS).length} users, ${DEMO_AGENTS.length} agents, ${DEMO_HISTORY.length} finished tasks with reviews`,
+  );
+  return true;
+}

@@ -1,0 +1,119 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  DEFAULT_PORTS,
+  generateSecrets,
+  portInUse,
+  startEmbeddedPostgres,
+  startPlatform,
+  type EmbeddedPostgres,
+  type Platform,
+  type PlatformSecrets,
+} from '@agentry/devstack';
+import { DEMO_USERS, seedDemo, signIn } from './seed';
+
+/**
+ * `npm start`: the whole platform on one machine with no configuration. Embedded PostgreSQL keeps
+ * its data in .agentry/postgres (set DATABASE_URL to use another server), secrets are generated
+ * once into .agentry/secrets.json, demo data is loaded on the first run. Ctrl-C stops everything.
+ */
+const root = path.join(__dirname, '..');
+const stateDir = path.join(root, '.agentry');
+const started = Date.now();
+
+function loadSecrets(): Promise<PlatformSecrets> | PlatformSecrets {
+  const file = path.join(stateDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as PlatformSecrets;
+  return generateSecrets().then((s) => {
+    writeFileSync(file, JSON.stringify(s, null, 2), { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return s;
+  });
+}
+
+const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
+const colorOf = new Map<string, string>();
+function printLine(service: string, line: string) {
+  if (!colorOf.has(service)) colorOf.set(service, colors[colorOf.size % colors.length]);
+  let text = line;
+  try {
+    const j = JSON.parse(line);
+    if (j.level < 40 && !process.env.LOG_LEVEL) return; // info lines only when asked for
+    text = `${j.msg}${j.err ? ` ${j.err.message ?? ''}` : ''}`;
+  } catch {
+    /* not JSON */
+  }
+  process.stdout.write(`${colorOf.get(service)}${service.padEnd(8)}\x1b[0m ${text}\n`);
+}
+
+async function main() {
+  mkdirSync(stateDir, { recursive: true });
+  const secrets = await loadSecrets();
+  for (const [name, port] of Object.entries(DEFAULT_PORTS)) {
+    if (await portInUse(port))
+      throw new Error(`port ${port} (${name}) is in use — is Agentry already running?`);
+  }
+
+  let pg: EmbeddedPostgres | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.log('starting embedded PostgreSQL (data in .agentry/postgres)…');
+    pg = await startEmbeddedPostgres({
+      dataDir: path.join(stateDir, 'postgres'),
+      port: Number(process.env.AGENTRY_PG_PORT ?? 54329),
+    });
+    databaseUrl = pg.url;
+  }
+
+  let platform: Platform | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await platform?.stop().catch(() => {});
+    await pg?.stop().catch(() => {});
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
+  try {
+    console.log('starting subgraphs and gateway…');
+    platform = await startPlatform({
+      databaseUrl,
+      secrets,
+      ports: DEFAULT_PORTS,
+      onLine: printLine,
+    });
+    platform.gateway.exited.then(() => !stopping && void stop(1));
+    await seedDemo(platform.gatewayUrl, databaseUrl, (l) => console.log(l));
+    const grace = await signIn(platform.gatewayUrl, 'grace');
+    const u = DEMO_USERS;
+    console.log(`
+Agentry is running (${((Date.now() - started) / 1000).toFixed(1)} s)
+
+  GraphQL gateway   ${platform.gatewayUrl}
+  Subgraphs         ${Object.values(platform.subgraphs)
+    .map((s) => s.baseUrl)
+    .join('  ')}
+  PostgreSQL        ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
+
+Demo accounts (development data only):
+  admin      ${u.admin.email} / ${u.admin.password}
+  publisher  ${u.ada.email} / ${u.ada.password}   (also ${u.lin.email})
+  user       ${u.grace.email} / ${u.grace.password}   (also ${u.alan.email})
+
+Try it:
+  curl -s ${platform.gatewayUrl} -H 'content-type: application/json' \\
+    -H 'authorization: Bearer ${grace?.token ?? '<token from signIn>'}' \\
+    -d '{"query":"{ me { name wallet { balance } } agents(first: 3) { edges { node { name provider { name } rating { average count } } } } }"}'
+
+Ctrl-C stops everything.`);
+  } catch (err) {
+    console.error(`\nAgentry failed to start: ${err instanceof Error ? err.message : String(err)}`);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,114 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Connection } from '@agentry/subgraph-kit';
+
+export enum AgentStatus {
+  DRAFT = 'DRAFT',
+  PUBLISHED = 'PUBLISHED',
+  SUSPENDED = 'SUSPENDED',
+}
+registerEnumType(AgentStatus, {
+  name: 'AgentStatus',
+  description:
+    'Only PUBLISHED agents are listed; DRAFT and SUSPENDED ones are seen by their provider and admins.',
+});
+
+@ObjectType({ description: 'One thing an agent can do, as its A2A agent card describes it.' })
+export class AgentSkill {
+  @Field()
+  id!: string;
+  @Field()
+  name!: string;
+  @Field()
+  description!: string;
+  @Field(() => [String])
+  tags!: string[];
+  @Field(() => [String], { description: 'Example prompts.' })
+  examples!: string[];
+}
+
+@ObjectType({ description: 'Optional A2A protocol features the agent supports.' })
+export class AgentCapabilities {
+  @Field()
+  streaming!: boolean;
+  @Field()
+  pushNotifications!: boolean;
+  @Field()
+  stateTransitionHistory!: boolean;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'An AI agent published on the marketplace, reachable over A2A.' })
+@Entity({ name: 'agents' })
+export class Agent {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'uuid', default: () => 'gen_random_uuid()' })
+  id!: string;
+
+  @Field({ description: 'URL-friendly unique name, fixed at creation.' })
+  @Index('agents_slug_key', { unique: true })
+  @Column({ type: 'text' })
+  slug!: string;
+
+  @Field()
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Field()
+  @Column({ type: 'text' })
+  description!: string;
+
+  @Field({ description: "Base URL of the agent's A2A endpoint." })
+  @Column({ type: 'text' })
+  url!: string;
+
+  @Field()
+  @Column({ type: 'text' })
+  version!: string;
+
+  /** The publishing user; exposed as `provider` (a User owned by the users subgraph). */
+  @Column({ name: 'provider_id', type: 'uuid' })
+  providerId!: string;
+
+  @Field(() => [AgentSkill])
+  @Column({ type: 'jsonb' })
+  skills!: AgentSkill[];
+
+  @Field(() => AgentCapabilities)
+  @Column({ type: 'jsonb' })
+  capabilities!: AgentCapabilities;
+
+  @Field(() => [String], { description: 'Media types the agent accepts, e.g. text/plain.' })
+  @Column({ name: 'default_input_modes', type: 'text', array: true })
+  defaultInputModes!: string[];
+
+  @Field(() => [String], { description: 'Media types the agent produces.' })
+  @Column({ name: 'default_output_modes', type: 'text', array: true })
+  defaultOutputModes!: string[];
+
+  @Field()
+  @Column({ type: 'text' })
+  category!: string;
+
+  @Field(() => [String])
+  @Column({ type: 'text', array: true })
+  tags!: string[];
+
+  @Field(() => Int, { description: 'Credits charged per completed task.' })
+  @Column({ name: 'price_credits', type: 'integer' })
+  priceCredits!: number;
+
+  @Field(() => AgentStatus)
+  @Column({ type: 'text' })
+  status!: AgentStatus;
+
+  @Field()
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Field()
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}
+
+export const AgentConnection = Connection('Agent', Agent);

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { publishEvents } from '@agentry/events';
+
+/** Polls every 50 ms until `check` returns a truthy value; fails after 5 s. */
+export async function waitFor<T>(what: string, check: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Publishes user.registered for real, as the users subgraph does; returns the event ids. */
+export async function publishRegistered(db: DataSource, userIds: string[]): Promise<number> {
+  await db.transaction((m) =>
+    publishEvents(
+      m,
+      'users',
+      userIds.map((userId) => ({
+        topic: 'user.registered',
+        key: userId,
+        payload: { userId, name: 'Test User', roles: ['USER'] },
+      })),
+    ),
+  );
+  const [{ max }] = await db.query(
+    `SELECT max(id)::int AS max FROM events.log WHERE topic = 'user.registered'`,
+  );
+  return max;
+}
+
+/** Waits until the welcome consumer has applied every event up to `eventId`. */
+export const consumed = (db: DataSource, eventId: number) =>
+  waitFor(`billing.wallets to reach event ${eventId}`, async () => {
+    const [row] = await db.query(
+      `SELECT last_id::int AS last FROM events.consumers WHERE name = 'billing.wallets'`,
+    );
+    return row && row.last >= eventId;
+  });
+
+/** Registers users through the event and waits for their wallets. */
+export async function registerUsers(db: DataSource, count: number): Promise<string[]> {
+  const ids = Array.from({ length: count }, () => randomUUID());
+  await consumed(db, await publishRegistered(db, ids));
+  return ids;
+}
+
+export const ledgerCount = async (db: DataSource) =>
+  (await db.query('SELECT count(*)::int AS n FROM billing.ledger_entries'))[0].n as number;
+
+export async function walletRow(db: DataSource, userId: string) {
+  const [row] = await db.query(
+    'SELECT balance::int AS balance, held::int AS held FROM billing.wallets WHERE user_id = $1',
+    [userId],
+  );
+  return row as { balance: number; held: number } | undefined;
+}
+
+export const WALLET_QUERY = `query($r: [_Any!]!) {
+  _entities(representations: $r) {
+    ... on User {
+      id
+      wallet {
+        balance held available
+        entries { totalCount edges { cursor node { id kind amount balanceAfter heldAfter reason taskId createdAt } } }
+      }
+    }
+  }
+}`;
+
+export const userReps = (ids: string[]) => ({ r: ids.map((id) => ({ __typename: 'User', id })) });

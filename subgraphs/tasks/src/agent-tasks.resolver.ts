@@ -1,0 +1,17 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { SubgraphContext } from '@agentry/subgraph-kit';
+import { AgentRef } from './agent.ref';
+import { TaskListArgs } from './task.args';
+import { TaskConnection } from './task.connection';
+import { agentTasksLoader } from './task.lists';
+
+@Resolver(() => AgentRef)
+export class AgentTasksResolver {
+  @FieldResolver(() => TaskConnection, {
+    description:
+      "The agent's tasks, newest first: all of them for its provider and admins, your own for anyone else, none when anonymous.",
+  })
+  tasks(@Root() agent: AgentRef, @Args() args: TaskListArgs, @Ctx() ctx: SubgraphContext) {
+    return agentTasksLoader(ctx, args).load(agent.id);
+  }
+}

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '@agentry/devstack';
+
+/** No Docker engine runs here, so docker-compose.yml is checked by reading it. */
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), {
+    merge: true,
+  });
+  const supergraph = parse(readFileSync(path.join(REPO_ROOT, 'supergraph.docker.yaml'), 'utf8'));
+  const names = Object.keys(supergraph.subgraphs);
+
+  it('has postgres, the gateway and one service per subgraph, named as in supergraph.docker.yaml', () => {
+    assert.deepEqual(
+      Object.keys(compose.services).sort(),
+      ['gateway', 'postgres', ...names].sort(),
+    );
+  });
+
+  it('runs each subgraph on the port its routing URL names, with a health check and the database', () => {
+    for (const name of names) {
+      const svc = compose.services[name];
+      const port = new URL(supergraph.subgraphs[name].routing_url).port;
+      assert.equal(svc.environment.PORT, port, name);
+      assert.match(svc.environment.DATABASE_URL, /@postgres:5432\//, name);
+      assert.ok(svc.environment.GATEWAY_IDENTITY_PUBLIC_KEY, name);
+      assert.ok(svc.command.join(' ').includes(`subgraphs/${name}/src/index.ts`), name);
+      assert.ok(existsSync(path.join(REPO_ROOT, 'subgraphs', name, 'src', 'index.ts')), name);
+      assert.ok(svc.healthcheck.test.join(' ').includes(`:${port}/ready`), name);
+      assert.equal(svc.depends_on.postgres.condition, 'service_healthy', name);
+    }
+  });
+
+  it('starts the gateway on the compose supergraph after every subgraph is healthy', () => {
+    const gw = compose.services.gateway;
+    assert.equal(gw.environment.SUPERGRAPH_PATH, '/app/supergraph.docker.graphql');
+    assert.ok(existsSync(path.join(REPO_ROOT, 'supergraph.docker.graphql')));
+    for (const name of names) assert.equal(gw.depends_on[name].condition, 'service_healthy');
+    assert.deepEqual(gw.ports, ['4000:4000']);
+    assert.ok(compose.services.postgres.healthcheck);
+  });
+
+  it('builds from the Dockerfile in production mode', () => {
+    const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, /^FROM node:20/m);
+    assert.match(dockerfile, /NODE_ENV=production/);
+    assert.match(dockerfile, /npm ci/);
+    for (const name of names)
+      assert.equal(compose.services[name].environment.NODE_ENV, 'production');
+  });
+});
