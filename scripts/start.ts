@@ -31,9 +31,13 @@ function loadSecrets(): Promise<PlatformSecrets> | PlatformSecrets {
   });
 }
 
+/** Set on Ctrl-C: the terminal signals every process at once, so shutdown chatter is noise. */
+let stopping = false;
+
 const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
 const colorOf = new Map<string, string>();
 function printLine(service: string, line: string) {
+  if (stopping) return;
   if (!colorOf.has(service)) colorOf.set(service, colors[colorOf.size % colors.length]);
   let text = line;
   try {
@@ -66,7 +70,6 @@ async function main() {
   }
 
   let platform: Platform | undefined;
-  let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;

@@ -394,7 +394,7 @@ describe('platform end to end', { timeout: 240_000 }, () => {
         ),
       );
     }
-    const query = `query($n: Int!) { agents(first: $n) { edges { node {
+    const query = `query($n: Int!, $after: String) { agents(first: $n, after: $after) { edges { node {
       name provider { name } rating { average count histogram { stars count } }
       reviews(first: 2) { totalCount edges { node { rating title author { name } } } }
       tasks { totalCount }
@@ -407,14 +407,18 @@ describe('platform end to end', { timeout: 240_000 }, () => {
       }
       return out;
     };
-    const measure = async (n: number) => {
+    const measure = async (n: number, after?: string) => {
       const before = await counts();
-      const res = ok(await gql(gw, query, { n }, grace.token));
+      const res = ok(await gql(gw, query, { n, after }, grace.token));
       assert.equal(res.agents.edges.length, n);
       const afterCounts = await counts();
       return Object.fromEntries(SUBGRAPHS.map((s) => [s, afterCounts[s] - before[s]]));
     };
-    const ten = await measure(10);
+    // The query plan depends on the data (no reviews, no author fetch), so both pages must hold
+    // reviewed agents: the 10 are the oldest (the demo agents), the 50 the newest.
+    const all = ok(await gql(gw, '{ agents(first: 100) { edges { cursor } } }')).agents.edges;
+    assert.ok(all.length >= 52);
+    const ten = await measure(10, all[all.length - 11].cursor);
     const fifty = await measure(50);
     assert.deepEqual(
       fifty,

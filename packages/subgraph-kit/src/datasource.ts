@@ -34,7 +34,7 @@ class CountingLogger implements OrmLogger {
     this.out.info(message);
   }
   log(level: 'log' | 'info' | 'warn', message: unknown) {
-    if (level === 'warn') this.out.warn({ message }, 'typeorm');
+    if (level === 'warn') this.out.warn(`typeorm: ${String(message)}`);
   }
 }
 
