@@ -16,6 +16,11 @@ export interface SubgraphContext {
   /** The subgraph's own database (its Postgres schema). */
   db: DataSource;
   /**
+   * The gateway-signed identity token of this request, to forward to another service's internal
+   * endpoint as proof that the caller asked (it expires within a minute).
+   */
+  identityToken: string;
+  /**
    * A DataLoader per request and name, created on first use, so every list field and reference
    * resolver in one request shares one batch (no N+1).
    */
@@ -25,12 +30,18 @@ export interface SubgraphContext {
   ): DataLoader<K, V>;
 }
 
-export function createContext(identity: Identity, log: Logger, db: DataSource): SubgraphContext {
+export function createContext(
+  identity: Identity,
+  log: Logger,
+  db: DataSource,
+  identityToken = '',
+): SubgraphContext {
   const loaders = new Map<string, DataLoader<unknown, unknown>>();
   return {
     identity,
     log,
     db,
+    identityToken,
     loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>) {
       let l = loaders.get(name) as DataLoader<K, V> | undefined;
       if (!l) {

@@ -95,7 +95,8 @@ export async function createSubgraphServer<C extends SubgraphContext>(
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const header = req.headers[IDENTITY_HEADER];
-        const identity = await options.verifyIdentity(Array.isArray(header) ? header[0] : header);
+        const token = Array.isArray(header) ? header[0] : header;
+        const identity = await options.verifyIdentity(token);
         if (!identity) {
           throw new GraphQLError(
             'This service only accepts requests signed by the Agentry gateway.',
@@ -104,7 +105,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(
             },
           );
         }
-        const base = createContext(identity, log, options.dataSource);
+        const base = createContext(identity, log, options.dataSource, token);
         return (options.extendContext ? options.extendContext(base) : base) as C;
       },
     }),
