@@ -1,0 +1,129 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { AGENT_CARD_PATH } from '@a2a-js/sdk';
+import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
+import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
+import type { ExampleAgent, ExampleExecutor } from './agent';
+import {
+  EXAMPLE_AGENT_NAMES,
+  EXAMPLE_AGENTS,
+  type ExampleAgentName,
+  type ExampleAgentOptions,
+} from './registry';
+
+/** Where the JSON-RPC endpoint is mounted, relative to the agent's base URL. */
+export const JSON_RPC_PATH = '/a2a/jsonrpc';
+
+export interface StartExampleAgentOptions<N extends ExampleAgentName> {
+  /** TCP port; 0 or undefined picks a free one (read the URL from the result). */
+  port?: number;
+  /** Interface to listen on. Default '127.0.0.1': the examples are never exposed. */
+  host?: string;
+  /** The agent's own options (e.g. `{ steps: 4, stepMs: 150 }` for `worker`). */
+  options?: ExampleAgentOptions<N>;
+}
+
+export interface RunningExampleAgent {
+  name: ExampleAgentName;
+  /** Base URL; the card is at `<url>/.well-known/agent-card.json`. */
+  url: string;
+  cardUrl: string;
+  /** The JSON-RPC endpoint the card advertises. */
+  rpcUrl: string;
+  /** Aborts work in flight, closes open streams and the port. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The express app serving one agent: its card at the well-known path and JSON-RPC at
+ * {@link JSON_RPC_PATH}. Separate from listening because the card must carry the real URL,
+ * which is only known once the port is bound.
+ */
+export function createExampleAgentApp(
+  agent: ExampleAgent<object>,
+  executor: ExampleExecutor,
+  baseUrl: string,
+): express.Express {
+  const card = agent.card(`${baseUrl}${JSON_RPC_PATH}`);
+  const requestHandler = new DefaultRequestHandler(card, new InMemoryTaskStore(), executor);
+  const app = express();
+  app.use(`/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: requestHandler }));
+  app.use(
+    JSON_RPC_PATH,
+    jsonRpcHandler({ requestHandler, userBuilder: UserBuilder.noAuthentication }),
+  );
+  return app;
+}
+
+export async function startExampleAgent<N extends ExampleAgentName>(
+  name: N,
+  { port = 0, host = '127.0.0.1', options }: StartExampleAgentOptions<N> = {},
+): Promise<RunningExampleAgent> {
+  const agent = EXAMPLE_AGENTS[name].agent as ExampleAgent<object>;
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(host)}:${bound}`;
+  const executor = agent.createExecutor(options);
+  server.on('request', createExampleAgentApp(agent, executor, url));
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      executor.shutdown?.();
+      server.close(() => resolve());
+      // Open SSE streams would otherwise keep close() waiting for their clients.
+      server.closeAllConnections();
+    }));
+  return {
+    name,
+    url,
+    cardUrl: `${url}/${AGENT_CARD_PATH}`,
+    rpcUrl: `${url}${JSON_RPC_PATH}`,
+    stop,
+  };
+}
+
+export interface StartExampleAgentsOptions {
+  /**
+   * Port of the first agent of {@link EXAMPLE_AGENTS}; the others follow in that order. Default:
+   * each agent's own default port (4101...). 0 gives every agent a free port.
+   */
+  basePort?: number;
+}
+
+/** Starts several agents (default: all); if one fails to start, the others are stopped. */
+export async function startExampleAgents(
+  names: readonly ExampleAgentName[] = EXAMPLE_AGENT_NAMES,
+  { basePort }: StartExampleAgentsOptions = {},
+): Promise<RunningExampleAgent[]> {
+  const started: RunningExampleAgent[] = [];
+  try {
+    for (const name of names) {
+      const port =
+        basePort === undefined
+          ? EXAMPLE_AGENTS[name].defaultPort
+          : basePort === 0
+            ? 0
+            : basePort + EXAMPLE_AGENT_NAMES.indexOf(name);
+      started.push(await startExampleAgent(name, { port }));
+    }
+    return started;
+  } catch (err) {
+    await Promise.all(started.map((a) => a.stop()));
+    throw err;
+  }
+}
+
+// A wildcard bind is reachable on loopback; an IPv6 literal needs brackets in a URL.
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,51 @@
+import { AppError, ErrorCode } from '@agentry/core';
+
+/*
+ * Every failure of a call to an agent becomes an AppError with a public code, so resolvers can
+ * pass it on as it is. What the agent refused for a reason the user can act on keeps that
+ * reason; everything else (refused connections, timeouts, broken answers) is AGENT_UNREACHABLE.
+ */
+
+// Error names of @a2a-js/sdk (stable: they come from the A2A spec, see its errors module).
+const BY_A2A_ERROR: Record<string, ErrorCode> = {
+  TaskNotFoundError: ErrorCode.NOT_FOUND,
+  TaskNotCancelableError: ErrorCode.CONFLICT,
+  UnsupportedOperationError: ErrorCode.BAD_USER_INPUT,
+  ContentTypeNotSupportedError: ErrorCode.BAD_USER_INPUT,
+  RequestMalformedError: ErrorCode.BAD_USER_INPUT,
+  ExtensionSupportRequiredError: ErrorCode.BAD_USER_INPUT,
+  VersionNotSupportedError: ErrorCode.BAD_USER_INPUT,
+  PushNotificationNotSupportedError: ErrorCode.BAD_USER_INPUT,
+};
+
+export const unreachable = (message: string) => new AppError(ErrorCode.AGENT_UNREACHABLE, message);
+
+/**
+ * `err` from a call described by `what` (e.g. "GetTask on http://…") as an AppError.
+ * AppErrors (SSRF refusals, our own timeouts) pass unchanged.
+ */
+export function toAppError(err: unknown, what: string, timeoutMs?: number): AppError {
+  if (err instanceof AppError) return err;
+  // The SDK wraps JSON-RPC errors found inside an SSE stream in a plain Error with the A2A
+  // error as its cause.
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;
+  for (const e of [err, cause]) {
+    if (e instanceof Error && BY_A2A_ERROR[e.name]) {
+      const code = BY_A2A_ERROR[e.name];
+      return new AppError(code, `The agent refused ${what}: ${e.message}`, { a2aError: e.name });
+    }
+  }
+  const name = err instanceof Error ? err.name : '';
+  if (name === 'TimeoutError') {
+    return unreachable(`The agent did not answer within ${timeoutMs ?? '?'} ms (${what}).`);
+  }
+  return unreachable(`Could not reach the agent (${what}): ${describe(err)}.`);
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  // fetch() reports "fetch failed" and keeps the reason (ECONNREFUSED, ...) in `cause`.
+  const cause = err.cause as NodeJS.ErrnoException | undefined;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${err.message} (${detail})` : err.message;
+}
