@@ -26,36 +26,56 @@ export const DEMO_USERS = {
 
 type DemoUser = keyof typeof DEMO_USERS;
 
-const DEMO_AGENTS: { by: DemoUser; input: Record<string, unknown> }[] = [
+/** Base URLs of the example A2A agents (examples/agents) the demo catalogue runs on. */
+export type ExampleUrls = Record<
+  'echo' | 'worker' | 'interviewer' | 'failing' | 'slowpoke',
+  string
+>;
+
+/** The example agents themselves, registered from their live A2A cards. */
+const REGISTERED: {
+  by: DemoUser;
+  example: keyof ExampleUrls;
+  priceCredits: number;
+  category: string;
+  tags: string[];
+}[] = [
+  { by: 'ada', example: 'echo', priceCredits: 1, category: 'developer-tools', tags: ['testing'] },
+  { by: 'ada', example: 'worker', priceCredits: 20, category: 'operations', tags: ['batch'] },
   {
-    by: 'ada',
-    input: {
-      name: 'Echo',
-      description:
-        'Repeats what you send, streaming it back word by word. Handy for testing integrations.',
-      url: 'http://127.0.0.1:4101',
-      version: '1.0.0',
-      category: 'developer-tools',
-      tags: ['echo', 'testing', 'streaming'],
-      priceCredits: 1,
-      skills: [
-        {
-          id: 'echo',
-          name: 'Echo',
-          description: 'Echoes the input text.',
-          tags: ['echo'],
-          examples: ['hello'],
-        },
-      ],
-      capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
-    },
+    by: 'lin',
+    example: 'interviewer',
+    priceCredits: 5,
+    category: 'support',
+    tags: ['conversation'],
   },
+  {
+    by: 'lin',
+    example: 'failing',
+    priceCredits: 1,
+    category: 'developer-tools',
+    tags: ['testing'],
+  },
+  {
+    by: 'lin',
+    example: 'slowpoke',
+    priceCredits: 2,
+    category: 'developer-tools',
+    tags: ['polling'],
+  },
+];
+
+/**
+ * Catalogue entries described by hand; each runs on one of the example agents, so every demo
+ * agent can really be hired.
+ */
+const demoAgents = (EXAMPLE: ExampleUrls): { by: DemoUser; input: Record<string, unknown> }[] => [
   {
     by: 'ada',
     input: {
       name: 'Research Scout',
       description: 'Searches sources, reads them and writes a short cited brief on any topic.',
-      url: 'http://127.0.0.1:4102',
+      url: EXAMPLE.worker,
       version: '2.1.0',
       category: 'research',
       tags: ['research', 'summaries', 'citations'],
@@ -77,7 +97,7 @@ const DEMO_AGENTS: { by: DemoUser; input: Record<string, unknown> }[] = [
     input: {
       name: 'Copy Polisher',
       description: 'Edits marketing copy for clarity and tone, keeping your voice.',
-      url: 'http://127.0.0.1:4103',
+      url: EXAMPLE.slowpoke,
       version: '1.3.0',
       category: 'writing',
       tags: ['writing', 'editing', 'marketing'],
@@ -99,7 +119,7 @@ const DEMO_AGENTS: { by: DemoUser; input: Record<string, unknown> }[] = [
     input: {
       name: 'SQL Whisperer',
       description: 'Turns questions into SQL for PostgreSQL and explains the query plan.',
-      url: 'http://127.0.0.1:4104',
+      url: EXAMPLE.echo,
       version: '0.9.0',
       category: 'data',
       tags: ['sql', 'postgres', 'analytics'],
@@ -121,7 +141,7 @@ const DEMO_AGENTS: { by: DemoUser; input: Record<string, unknown> }[] = [
     input: {
       name: 'Code Reviewer',
       description: 'Reviews a diff for bugs, security issues and style, with concrete suggestions.',
-      url: 'http://127.0.0.1:4105',
+      url: EXAMPLE.interviewer,
       version: '3.0.1',
       category: 'coding',
       tags: ['code-review', 'security', 'typescript'],
@@ -144,7 +164,7 @@ const DEMO_AGENTS: { by: DemoUser; input: Record<string, unknown> }[] = [
       name: 'Support Triage',
       description:
         'Classifies incoming support tickets, drafts replies and escalates the urgent ones.',
-      url: 'http://127.0.0.1:4106',
+      url: EXAMPLE.interviewer,
       version: '1.0.0',
       category: 'support',
       tags: ['support', 'triage', 'email'],
@@ -167,7 +187,7 @@ const DEMO_AGENTS: { by: DemoUser; input: Record<string, unknown> }[] = [
       name: 'Ledger Auditor',
       description:
         'Checks bookkeeping exports for anomalies and reconciles them against bank statements.',
-      url: 'http://127.0.0.1:4107',
+      url: EXAMPLE.worker,
       version: '1.1.0',
       category: 'finance',
       tags: ['finance', 'audit', 'reconciliation'],
@@ -291,12 +311,14 @@ export async function signIn(
 }
 
 /**
- * Loads the demo data through the public API (and the operator CLIs for what no API offers:
- * the ADMIN role, and finished demo tasks until agents run for real). Does nothing if it ran before.
+ * Loads the demo data through the public API, and the operator CLIs for what no API offers: the
+ * ADMIN role, and a short history of finished tasks (so there is something to review; tasks you
+ * send yourself run on the example agents for real). Does nothing if it ran before.
  */
 export async function seedDemo(
   gatewayUrl: string,
   databaseUrl: string,
+  examples: ExampleUrls,
   log: (line: string) => void = console.log,
 ) {
   if (await signIn(gatewayUrl, 'admin')) return false;
@@ -317,7 +339,24 @@ export async function seedDemo(
   session.admin = (await signIn(gatewayUrl, 'admin'))!;
 
   const agentIds: Record<string, string> = {};
-  for (const a of DEMO_AGENTS) {
+  for (const r of REGISTERED) {
+    const d = await must(
+      gatewayUrl,
+      'mutation($i: RegisterAgentInput!) { registerAgent(input: $i) { id name } }',
+      {
+        i: {
+          cardUrl: examples[r.example],
+          priceCredits: r.priceCredits,
+          category: r.category,
+          tags: r.tags,
+        },
+      },
+      session[r.by].token,
+    );
+    agentIds[d.registerAgent.name] = d.registerAgent.id;
+  }
+  const catalogue = demoAgents(examples);
+  for (const a of catalogue) {
     const d = await must(
       gatewayUrl,
       'mutation($i: CreateAgentInput!) { createAgent(input: $i) { id name } }',
@@ -367,7 +406,7 @@ export async function seedDemo(
     session.admin.token,
   );
   log(
-    `demo data loaded: ${Object.keys(DEMO_USERS).length} users, ${DEMO_AGENTS.length} agents, ${DEMO_HISTORY.length} finished tasks with reviews`,
+    `demo data loaded: ${Object.keys(DEMO_USERS).length} users, ${REGISTERED.length + catalogue.length} agents, ${DEMO_HISTORY.length} finished tasks with reviews`,
   );
   return true;
 }

@@ -10,7 +10,12 @@ import {
   type Platform,
   type PlatformSecrets,
 } from '@agentry/devstack';
-import { DEMO_USERS, seedDemo, signIn } from './seed';
+import {
+  EXAMPLE_AGENTS,
+  startExampleAgents,
+  type RunningExampleAgent,
+} from '@agentry/example-agents';
+import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
 
 /**
  * `npm start`: the whole platform on one machine with no configuration. Embedded PostgreSQL keeps
@@ -53,7 +58,14 @@ function printLine(service: string, line: string) {
 async function main() {
   mkdirSync(stateDir, { recursive: true });
   const secrets = await loadSecrets();
-  for (const [name, port] of Object.entries(DEFAULT_PORTS)) {
+  const ports: [string, number][] = [
+    ...Object.entries(DEFAULT_PORTS),
+    ...Object.entries(EXAMPLE_AGENTS).map(([n, a]): [string, number] => [
+      `${n} agent`,
+      a.defaultPort,
+    ]),
+  ];
+  for (const [name, port] of ports) {
     if (await portInUse(port))
       throw new Error(`port ${port} (${name}) is in use — is Agentry already running?`);
   }
@@ -70,11 +82,13 @@ async function main() {
   }
 
   let platform: Platform | undefined;
+  let examples: RunningExampleAgent[] = [];
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping…');
     await platform?.stop().catch(() => {});
+    await Promise.all(examples.map((a) => a.stop().catch(() => {})));
     await pg?.stop().catch(() => {});
     process.exit(code);
   };
@@ -82,7 +96,9 @@ async function main() {
   process.on('SIGTERM', () => void stop(0));
 
   try {
-    console.log('starting subgraphs and gateway…');
+    console.log('starting example A2A agents, subgraphs and gateway…');
+    examples = await startExampleAgents();
+    const exampleUrls = Object.fromEntries(examples.map((a) => [a.name, a.url])) as ExampleUrls;
     platform = await startPlatform({
       databaseUrl,
       secrets,
@@ -90,13 +106,14 @@ async function main() {
       onLine: printLine,
     });
     platform.gateway.exited.then(() => !stopping && void stop(1));
-    await seedDemo(platform.gatewayUrl, databaseUrl, (l) => console.log(l));
+    await seedDemo(platform.gatewayUrl, databaseUrl, exampleUrls, (l) => console.log(l));
     const grace = await signIn(platform.gatewayUrl, 'grace');
     const u = DEMO_USERS;
     console.log(`
 Agentry is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
   GraphQL gateway   ${platform.gatewayUrl}
+  Example agents    ${examples.map((a) => `${a.name} ${a.url}`).join('  ')}
   Subgraphs         ${Object.values(platform.subgraphs)
     .map((s) => s.baseUrl)
     .join('  ')}

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { SUBGRAPHS, startPlatform, type Platform } from '@agentry/devstack';
+import { startExampleAgents, type RunningExampleAgent } from '@agentry/example-agents';
 import { codes, gql, ok, testDatabase, testSecrets } from '@agentry/testing';
-import { DEMO_USERS, seedDemo, signIn } from '../../scripts/seed';
+import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from '../../scripts/seed';
 
 /**
  * End to end across processes: five subgraphs and the gateway as `npm start` runs them, on free
@@ -17,6 +18,7 @@ describe('platform end to end', { timeout: 240_000 }, () => {
   let alan: { token: string; id: string };
   let ada: { token: string; id: string };
   let admin: { token: string; id: string };
+  let examples: RunningExampleAgent[] = [];
 
   before(async () => {
     const databaseUrl = await testDatabase('e2e_platform');
@@ -28,7 +30,9 @@ describe('platform end to end', { timeout: 240_000 }, () => {
     gw = platform.gatewayUrl;
     db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    await seedDemo(gw, databaseUrl, () => {});
+    examples = await startExampleAgents(undefined, { basePort: 0 });
+    const urls = Object.fromEntries(examples.map((a) => [a.name, a.url])) as ExampleUrls;
+    await seedDemo(gw, databaseUrl, urls, () => {});
     grace = (await signIn(gw, 'grace'))!;
     alan = (await signIn(gw, 'alan'))!;
     ada = (await signIn(gw, 'ada'))!;
@@ -37,6 +41,7 @@ describe('platform end to end', { timeout: 240_000 }, () => {
   after(async () => {
     await db?.end();
     await platform?.stop();
+    await Promise.all(examples.map((a) => a.stop()));
   });
 
   /** Row counts of every table the API writes, to prove bad input changes nothing. */

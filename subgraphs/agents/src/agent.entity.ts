@@ -58,7 +58,10 @@ export class Agent {
   @Column({ type: 'text' })
   description!: string;
 
-  @Field({ description: "Base URL of the agent's A2A endpoint." })
+  @Field({
+    description:
+      "The agent's A2A endpoint: for an agent registered from its card, the card's JSONRPC interface.",
+  })
   @Column({ type: 'text' })
   url!: string;
 
@@ -101,6 +104,36 @@ export class Agent {
   @Field(() => AgentStatus)
   @Column({ type: 'text' })
   status!: AgentStatus;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Where the agent's A2A card is read (registerAgent); null for agents described by hand.",
+  })
+  @Column({ name: 'card_url', type: 'text', nullable: true })
+  cardUrl!: string | null;
+
+  @Field(() => Boolean, {
+    description: "false when the agent's card stopped answering at the last check.",
+  })
+  @Column({ type: 'boolean', default: true })
+  available!: boolean;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the agent last answered with a valid card; null for agents described by hand.',
+  })
+  @Column({ name: 'last_seen_at', type: 'timestamptz', nullable: true })
+  lastSeenAt!: Date | null;
+
+  /** When the card was last read, whatever came of it. */
+  @Column({ name: 'card_checked_at', type: 'timestamptz', nullable: true })
+  cardCheckedAt!: Date | null;
+
+  /** Why the last check failed; null after a good one. Not public: it may name internal hosts. */
+  @Column({ name: 'card_error', type: 'text', nullable: true })
+  cardError!: string | null;
 
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

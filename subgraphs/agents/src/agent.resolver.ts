@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput } from '@agentry/core';
+import { badInput, forbidden, notFound } from '@agentry/core';
 import {
   isAdmin,
   isUuid,
@@ -9,14 +9,19 @@ import {
 } from '@agentry/subgraph-kit';
 import { Agent, AgentConnection, AgentStatus } from './agent.entity';
 import { agentBySlugLoader, agentLoader, listAgents } from './agent.loader';
+import { checkAgentCard, normalizeCardUrl, readAgentCard } from './agent-card';
 import {
+  assertCardFree,
   createAgent,
   fieldsFromCreateInput,
+  recordCardCheck,
   patchFromUpdateInput,
   updateAgent,
 } from './agent.service';
 import { AgentLookupArgs, AgentsArgs } from './agents.args';
+import type { AgentsContext } from './context';
 import { CreateAgentInput } from './create-agent.input';
+import { RefreshAgentCardArgs, RegisterAgentInput } from './register-agent.input';
 import { UpdateAgentArgs } from './update-agent.input';
 import { UserRef } from './user-ref';
 
@@ -64,6 +69,53 @@ export class AgentResolver {
     const agent = await ctx.db.transaction((m) => createAgent(m, providerId, fields));
     ctx.log.info({ agentId: agent.id, slug: agent.slug }, 'agent created');
     return agent;
+  }
+
+  @Mutation(() => Agent, {
+    description:
+      'Publishes an A2A agent from its live agent card (PUBLISHER role); one listing per card. AGENT_UNREACHABLE when the card cannot be fetched, BAD_USER_INPUT when it is invalid.',
+  })
+  async registerAgent(@Arg('input') input: RegisterAgentInput, @Ctx() ctx: AgentsContext) {
+    const providerId = requireRole(ctx, 'PUBLISHER', 'agents:write');
+    const cardUrl = normalizeCardUrl(input.cardUrl);
+    await assertCardFree(ctx.db.manager, cardUrl);
+    // Fetched outside the transaction: a slow agent must not hold a connection and locks.
+    const fields = await readAgentCard(
+      cardUrl,
+      { priceCredits: input.priceCredits, category: input.category, tags: input.tags ?? [] },
+      ctx.cards,
+    );
+    const agent = await ctx.db.transaction((m) => createAgent(m, providerId, fields, { cardUrl }));
+    ctx.log.info({ agentId: agent.id, slug: agent.slug, cardUrl }, 'agent registered');
+    return agent;
+  }
+
+  @Mutation(() => Agent, {
+    description:
+      "Re-reads an agent's card (its provider or an admin) and updates what the card describes; price, category, tags and status stay. A card that no longer answers makes the agent unavailable (no error); only agents registered from a card can be refreshed.",
+  })
+  async refreshAgentCard(@Args() { id }: RefreshAgentCardArgs, @Ctx() ctx: AgentsContext) {
+    const userId = requireUser(ctx, 'agents:write');
+    if (!isUuid(id)) throw badInput('id must be an agent id.', { argument: 'id' });
+    const agent = await agentLoader(ctx).load(id);
+    if (!agent) throw notFound('Agent', id);
+    if (agent.providerId !== userId && !isAdmin(ctx)) {
+      throw forbidden('Only the provider of this agent or an admin may refresh its card.');
+    }
+    if (!agent.cardUrl) {
+      throw badInput(
+        'This agent was described by hand, not registered from a card; use updateAgent.',
+        {
+          argument: 'id',
+        },
+      );
+    }
+    const check = await checkAgentCard(agent.cardUrl, agent, ctx.cards);
+    const refreshed = await ctx.db.transaction((m) =>
+      recordCardCheck(m, id, check, { publish: 'always' }),
+    );
+    if (!refreshed) throw notFound('Agent', id);
+    return refreshed;
   }
 
   @Mutation(() => Agent, {

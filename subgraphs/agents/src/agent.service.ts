@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
 import { conflict, forbidden, notFound } from '@agentry/core';
 import { publishEvents } from '@agentry/events';
@@ -119,11 +120,28 @@ function agentEvent(topic: 'agent.created' | 'agent.updated', agent: Agent) {
       providerId: agent.providerId,
       slug: agent.slug,
       name: agent.name,
+      url: agent.url,
       priceCredits: agent.priceCredits,
       status: agent.status,
       category: agent.category,
+      cardUrl: agent.cardUrl,
+      available: agent.available,
     },
   };
+}
+
+const isCardTaken = (err: unknown) => {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === 'agents_card_url_key';
+};
+
+const cardConflict = () =>
+  conflict('An agent with this card is already listed; refresh that one instead.');
+
+/** Refuses a card that is already listed (before fetching it: a cheap and common mistake). */
+export async function assertCardFree(m: EntityManager, cardUrl: string): Promise<void> {
+  const rows = await m.query('SELECT 1 FROM agents.agents WHERE card_url = $1', [cardUrl]);
+  if (rows.length) throw cardConflict();
 }
 
 /** How many slug candidates one round checks; a name taken this often is rare. */
@@ -139,11 +157,14 @@ export async function createAgent(
   m: EntityManager,
   providerId: string,
   fields: AgentFields,
+  card?: { cardUrl: string },
 ): Promise<Agent> {
   const base = slugBase(fields.name);
   const names = Object.keys(COLUMNS) as (keyof AgentFields)[];
   const values = names.map((f) => bind(f, fields[f]));
-  const placeholders = names.map((f, i) => `$${i + 3}::${COLUMNS[f].cast}`).join(', ');
+  const placeholders = names.map((f, i) => `$${i + 4}::${COLUMNS[f].cast}`).join(', ');
+  // An agent read from its card was seen (and checked) just now.
+  const seen = card ? 'now()' : 'NULL';
   let next = 1;
   for (let round = 0; round < SLUG_ROUNDS; round++) {
     const candidates = Array.from({ length: SLUG_ROUND }, (_, i) => slugCandidate(base, next + i));
@@ -157,13 +178,21 @@ export async function createAgent(
       next += SLUG_ROUND;
       continue;
     }
-    const rows = await m.query(
-      `INSERT INTO agents.agents AS a (slug, provider_id, ${names.map((f) => COLUMNS[f].column).join(', ')})
-       VALUES ($1, $2, ${placeholders})
-       ON CONFLICT (slug) DO NOTHING
-       RETURNING ${AGENT_COLUMNS}`,
-      [candidates[index], providerId, ...values],
-    );
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await m.query(
+        `INSERT INTO agents.agents AS a (slug, provider_id, card_url, last_seen_at, card_checked_at,
+           ${names.map((f) => COLUMNS[f].column).join(', ')})
+         VALUES ($1, $2, $3, ${seen}, ${seen}, ${placeholders})
+         ON CONFLICT (slug) DO NOTHING
+         RETURNING ${AGENT_COLUMNS}`,
+        [candidates[index], providerId, card?.cardUrl ?? null, ...values],
+      );
+    } catch (err) {
+      // Two registrations of one card racing: the unique index lets one through.
+      if (isCardTaken(err)) throw cardConflict();
+      throw err;
+    }
     if (rows.length) {
       const agent = toAgent(rows[0]);
       await publishEvents(m, 'agents', [agentEvent('agent.created', agent)]);
@@ -226,3 +255,73 @@ export async function updateAgent(
   await publishEvents(m, 'agents', [agentEvent('agent.updated', agent)]);
   return agent;
 }
+
+/** The fields an agent's card determines; a refresh changes only these. */
+export const CARD_FIELDS = [
+  'name',
+  'description',
+  'url',
+  'version',
+  'skills',
+  'capabilities',
+  'defaultInputModes',
+  'defaultOutputModes',
+] as const satisfies readonly (keyof AgentFields)[];
+export type CardFields = Pick<AgentFields, (typeof CARD_FIELDS)[number]>;
+
+/** What reading an agent's card came to. */
+export type CardCheck = { ok: true; fields: CardFields } | { ok: false; error: string };
+
+/**
+ * Records a card check: a good card updates the card-derived fields and marks the agent available
+ * and seen; a failed one marks it unavailable with the reason, keeping the last good fields.
+ * Publishes `agent.updated` when asked to always (a refresh someone asked for) or when anything
+ * an event carries may have changed (the periodic refresher stays quiet about unchanged cards).
+ * Null when the agent no longer has a card URL.
+ */
+export async function recordCardCheck(
+  m: EntityManager,
+  id: string,
+  check: CardCheck,
+  { publish }: { publish: 'always' | 'onChange' },
+): Promise<Agent | null> {
+  const [row] = await m.query(
+    `SELECT ${AGENT_COLUMNS} FROM agents.agents a WHERE a.id = $1 AND a.card_url IS NOT NULL FOR UPDATE`,
+    [id],
+  );
+  if (!row) return null;
+  const current = toAgent(row);
+  const params: unknown[] = [id];
+  const sets = ['card_checked_at = now()'];
+  let changed: boolean;
+  if (check.ok) {
+    const fields = CARD_FIELDS.filter((f) => !isDeepStrictEqual(current[f], check.fields[f]));
+    for (const f of fields) {
+      sets.push(
+        `${COLUMNS[f].column} = $${params.push(bind(f, check.fields[f]))}::${COLUMNS[f].cast}`,
+      );
+    }
+    sets.push('available = true', 'last_seen_at = now()', 'card_error = NULL');
+    changed = fields.length > 0 || !current.available;
+  } else {
+    sets.push(
+      'available = false',
+      `card_error = $${params.push(check.error.slice(0, CARD_ERROR_MAX))}`,
+    );
+    changed = current.available;
+  }
+  if (changed) sets.push('updated_at = now()');
+  const [updated] = await m.query(
+    `WITH a AS (UPDATE agents.agents SET ${sets.join(', ')} WHERE id = $1 RETURNING *)
+     SELECT ${AGENT_COLUMNS} FROM a`,
+    params,
+  );
+  const agent = toAgent(updated);
+  if (changed || publish === 'always') {
+    await publishEvents(m, 'agents', [agentEvent('agent.updated', agent)]);
+  }
+  return agent;
+}
+
+/** The longest reason stored for a failed check (the column allows this much). */
+export const CARD_ERROR_MAX = 500;

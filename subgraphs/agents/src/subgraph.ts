@@ -1,12 +1,27 @@
 import type { SubgraphDefinition } from '@agentry/subgraph-kit';
 import { Agent } from './agent.entity';
+import { startCardRefresher } from './card-refresher';
+import type { AgentsContext } from './context';
+import { loadAgentsEnv } from './env';
 import { InitAgents1764100000000 } from './migrations/1764100000000-init-agents';
+import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards';
 import { buildSchema } from './schema';
 
-export const agentsSubgraph = (): SubgraphDefinition => ({
-  name: 'agents',
-  defaultPort: 4002,
-  entities: [Agent],
-  migrations: [InitAgents1764100000000],
-  buildSchema,
-});
+export const agentsSubgraph = (): SubgraphDefinition<AgentsContext> => {
+  const env = loadAgentsEnv();
+  return {
+    name: 'agents',
+    defaultPort: 4002,
+    entities: [Agent],
+    migrations: [InitAgents1764100000000, AgentCards1764700000000],
+    buildSchema,
+    extendContext: (base) => ({ ...base, cards: env.cards }),
+    startWorkers: async (deps) =>
+      startCardRefresher({
+        dataSource: deps.dataSource,
+        log: deps.log,
+        settings: env.cards,
+        intervalMs: env.AGENT_CARD_REFRESH_MS,
+      }),
+  };
+};

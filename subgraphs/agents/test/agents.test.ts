@@ -455,7 +455,10 @@ describe('agents subgraph', () => {
       providerId: publisher,
       slug: 'evented-agent',
       name: 'Evented Agent',
+      url: a.url,
       category: 'events',
+      cardUrl: null,
+      available: true,
     };
     assert.deepEqual(rows, [
       {

@@ -356,9 +356,17 @@ export interface ReleaseResult {
   replayed: boolean;
 }
 
+export interface ReleaseParams {
+  taskId: string;
+  /** Why, for the ledger (1 to 500 characters); a generic reason by default. */
+  reason?: string;
+}
+
 /** Frees a task's hold (failed or canceled task); repeating it is a no-op; CONFLICT if captured. */
-export async function release(db: Db, params: { taskId: string }): Promise<ReleaseResult> {
+export async function release(db: Db, params: ReleaseParams): Promise<ReleaseResult> {
   const taskId = checkId(params.taskId, 'taskId');
+  const reason = (params.reason ?? 'Task ended without completing').trim();
+  if (!reason || reason.length > 500) throw badInput('reason must be 1 to 500 characters long.');
   return inTransaction(db, async (m) => {
     const held = await findHold(m, taskId);
     const wallet = (await lockWallets(m, [held.userId])).get(held.userId)!;
@@ -371,10 +379,37 @@ export async function release(db: Db, params: { taskId: string }): Promise<Relea
       kind: LedgerEntryKind.RELEASE,
       amount: held.amount,
       taskId,
-      reason: 'Task ended without completing',
+      reason,
       key: releaseKey(taskId),
     });
     await saveWallets(m, [wallet]);
     return { amount: held.amount, entry, replayed: false };
   });
+}
+
+export interface HoldState {
+  taskId: string;
+  /** Whose wallet the hold is on. */
+  userId: string;
+  amount: number;
+  createdAt: Date;
+  released: boolean;
+  captured: boolean;
+}
+
+/** Where a task's hold stands (null: the task never held credits); one read, no locks. */
+export async function holdState(db: Db, taskId: string): Promise<HoldState | null> {
+  const id = checkId(taskId, 'taskId');
+  const manager = db instanceof DataSource ? db.manager : db;
+  const entries = await entriesByKey(manager, [holdKey(id), releaseKey(id), captureKey(id)]);
+  const held = entries.get(holdKey(id));
+  if (!held) return null;
+  return {
+    taskId: id,
+    userId: held.userId,
+    amount: held.amount,
+    createdAt: held.createdAt,
+    released: entries.has(releaseKey(id)),
+    captured: entries.has(captureKey(id)),
+  };
 }

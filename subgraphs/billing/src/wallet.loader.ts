@@ -2,6 +2,7 @@ import { In } from 'typeorm';
 import { badInput } from '@agentry/core';
 import { byKeys, groupByKeys, toPage, type CursorKey, type Page } from '@agentry/subgraph-kit';
 import type { BillingContext } from './context';
+import { catchUpCommitted } from './catch-up';
 import { ledgerEntryFromRow, type LedgerEntry, type LedgerEntryRow } from './ledger-entry.entity';
 import { Wallet } from './wallet.entity';
 
@@ -17,7 +18,7 @@ export const walletLoader = (ctx: BillingContext) =>
     const found = new Set(rows.map((w) => w.userId));
     const missing = userIds.filter((id) => !found.has(id));
     if (missing.length && ctx.welcomeGrants) {
-      await ctx.welcomeGrants.catchUp();
+      await catchUpCommitted(ctx.welcomeGrants, ctx.db);
       rows.push(...(await find(missing)));
     }
     return byKeys(userIds, rows, (w) => w.userId);

@@ -11,6 +11,7 @@ import {
   type Page,
 } from '@agentry/subgraph-kit';
 import type { BillingContext } from './context';
+import { catchUpCommitted } from './catch-up';
 import { GrantCreditsArgs } from './grant-credits.args';
 import { LedgerEntry } from './ledger-entry.entity';
 import { grant } from './ledger';
@@ -65,7 +66,7 @@ export class GrantCreditsResolver {
       const missing = err instanceof AppError && err.extensions.code === ErrorCode.NOT_FOUND;
       if (!missing || !ctx.welcomeGrants) throw err;
       // The user may have signed up a moment ago and their wallet not exist yet.
-      await ctx.welcomeGrants.catchUp();
+      await catchUpCommitted(ctx.welcomeGrants, ctx.db);
       return grant(ctx.db, params);
     });
     ctx.log.info({ adminId, userId: params.userId, amount }, 'credits granted');

@@ -12,6 +12,10 @@ interface AgentPayload {
   name: string;
   priceCredits: number;
   status: string;
+  /** The agent's A2A endpoint (events before it was added lack it). */
+  url?: string;
+  /** Where its card is read; null for agents entered by hand (their url is the base). */
+  cardUrl?: string | null;
 }
 
 const isAgentPayload = (p: any): p is AgentPayload =>
@@ -35,11 +39,21 @@ export function applyAgentEvent(log: Logger) {
       return;
     }
     await m.query(
-      `INSERT INTO tasks.agents (id, provider_id, name, price_credits, status)
-       VALUES ($1, $2, $3, $4, $5)
+      `INSERT INTO tasks.agents (id, provider_id, name, price_credits, status, url, card_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (id) DO UPDATE SET provider_id = excluded.provider_id, name = excluded.name,
-         price_credits = excluded.price_credits, status = excluded.status, updated_at = now()`,
-      [p.agentId, p.providerId, p.name, p.priceCredits, p.status],
+         price_credits = excluded.price_credits, status = excluded.status,
+         url = coalesce(excluded.url, tasks.agents.url), card_url = excluded.card_url,
+         updated_at = now()`,
+      [
+        p.agentId,
+        p.providerId,
+        p.name,
+        p.priceCredits,
+        p.status,
+        typeof p.url === 'string' ? p.url : null,
+        typeof p.cardUrl === 'string' ? p.cardUrl : null,
+      ],
     );
   };
 }

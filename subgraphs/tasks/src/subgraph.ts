@@ -1,18 +1,42 @@
 import type { SubgraphDefinition } from '@agentry/subgraph-kit';
 import { AgentProjection } from './agent-projection.entity';
 import { startAgentProjection } from './agent-projection.consumer';
+import { createBillingClient } from './billing.client';
+import type { TaskServices, TasksContext } from './context';
+import { loadTasksEnv } from './env';
+import { startJobQueue } from './job-queue';
 import { InitTasks1764500000000 } from './migrations/1764500000000-init-tasks';
+import { TaskRunner1764600000000 } from './migrations/1764600000000-task-runner';
+import { TaskRunner } from './runner';
 import { buildSchema } from './schema';
 import { TaskArtifact } from './task-artifact.entity';
 import { TaskEvent } from './task-event.entity';
 import { TaskMessage } from './task-message.entity';
 import { Task } from './task.entity';
 
-export const tasksSubgraph = (): SubgraphDefinition => ({
-  name: 'tasks',
-  defaultPort: 4005,
-  entities: [AgentProjection, Task, TaskMessage, TaskArtifact, TaskEvent],
-  migrations: [InitTasks1764500000000],
-  buildSchema,
-  startWorkers: startAgentProjection,
-});
+export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
+  const env = loadTasksEnv();
+  // Set by startWorkers, read per request by the task commands.
+  let services: TaskServices | null = null;
+  return {
+    name: 'tasks',
+    defaultPort: 4005,
+    entities: [AgentProjection, Task, TaskMessage, TaskArtifact, TaskEvent],
+    migrations: [InitTasks1764500000000, TaskRunner1764600000000],
+    buildSchema,
+    extendContext: (base) => ({ ...base, services }),
+    startWorkers: async (deps) => {
+      const stopProjection = await startAgentProjection(deps);
+      const queue = await startJobQueue(deps.env.DATABASE_URL, deps.log);
+      const runner = env.TASK_RUNNER ? new TaskRunner(deps.dataSource, queue, env, deps.log) : null;
+      await runner?.start();
+      services = { env, queue, runner, billing: createBillingClient(env.billingBase, deps.log) };
+      return async () => {
+        services = null;
+        await runner?.stop();
+        await queue.stop();
+        await stopProjection();
+      };
+    },
+  };
+};

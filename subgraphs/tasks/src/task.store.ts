@@ -67,6 +67,10 @@ export interface NewTask {
   input: TaskInput;
   /** Continues an A2A conversation; a fresh one by default. */
   contextId?: string | null;
+  /** The task's id, when it had to be known before (e.g. for the billing hold); new by default. */
+  id?: string;
+  /** The price the hold was placed for; the agent's current price by default. */
+  priceCredits?: number;
 }
 
 /** Creates a SUBMITTED task whose first event (sequence 1) is the requester's message. */
@@ -88,15 +92,17 @@ export async function createTask(db: Db, task: NewTask): Promise<Task> {
     // Unpublished agents are not for hire; saying NOT_FOUND does not reveal drafts.
     if (!agent || agent.status !== 'PUBLISHED') throw notFound('Agent', task.agentId);
     const [created] = await m.query(
-      `INSERT INTO tasks.tasks (agent_id, requester_id, provider_id, context_id, state, price_credits)
-       VALUES ($1, $2, $3, coalesce($4, gen_random_uuid()::text), $5, $6) RETURNING id`,
+      `INSERT INTO tasks.tasks (id, agent_id, requester_id, provider_id, context_id, state, price_credits)
+       VALUES (coalesce($7::uuid, gen_random_uuid()), $1, $2, $3, coalesce($4, gen_random_uuid()::text), $5, $6)
+       RETURNING id`,
       [
         task.agentId,
         task.requesterId,
         agent.providerId,
         task.contextId ?? null,
         TaskState.SUBMITTED,
-        agent.priceCredits,
+        task.priceCredits ?? agent.priceCredits,
+        task.id ?? null,
       ],
     );
     const { task: saved } = await appendEvent(m, created.id, {

@@ -1,0 +1,43 @@
+import { IsOptional, MaxLength, ValidateBy } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { CategoryRules, isHttpUrl, LIMITS, PriceRules, TagsRules } from './agent.rules';
+
+@InputType({
+  description:
+    "An A2A agent to list from its live agent card: the card gives its name, description, endpoint, version, skills and capabilities; the listing's price, category and tags are yours.",
+})
+export class RegisterAgentInput {
+  @Field({
+    description: `The agent's base URL (its card is at <base>/.well-known/agent-card.json) or the card's URL (ending in .json); http or https, at most ${LIMITS.url} characters.`,
+  })
+  @ValidateBy(
+    { name: 'isHttpUrl', validator: { validate: isHttpUrl } },
+    {
+      message: `cardUrl must be an absolute http:// or https:// URL without credentials, at most ${LIMITS.url} characters`,
+    },
+  )
+  cardUrl!: string;
+
+  @Field(() => Int, { description: `Credits per completed task, 0-${LIMITS.maxPrice}.` })
+  @PriceRules()
+  priceCredits!: number;
+
+  @Field({ description: 'A lowercase slug such as `research` or `developer-tools`.' })
+  @CategoryRules()
+  category!: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: `At most ${LIMITS.tags} lowercase slugs; the card's skill tags are added after them, up to ${LIMITS.tags} in all.`,
+  })
+  @IsOptional()
+  @TagsRules()
+  tags?: string[];
+}
+
+@ArgsType()
+export class RefreshAgentCardArgs {
+  @Field(() => ID)
+  @MaxLength(100)
+  id!: string;
+}

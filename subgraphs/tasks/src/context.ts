@@ -1,0 +1,17 @@
+import type { SubgraphContext } from '@agentry/subgraph-kit';
+import type { BillingClient } from './billing.client';
+import type { TasksEnv } from './env';
+import type { JobQueue } from './job-queue';
+import type { TaskRunner } from './runner';
+
+/** What the task commands need besides the kit's context; set once the workers have started. */
+export interface TaskServices {
+  env: TasksEnv;
+  queue: JobQueue;
+  runner: TaskRunner | null;
+  billing: BillingClient;
+}
+
+export interface TasksContext extends SubgraphContext {
+  services: TaskServices | null;
+}

@@ -1,0 +1,36 @@
+import { loadConfig, z } from '@agentry/core';
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+/** Settings of the task runner (the common subgraph settings are read by the kit). */
+export function loadTasksEnv(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(
+    'tasks subgraph',
+    {
+      NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+      /** Billing's base URL for holds (default: the one npm start uses). */
+      BILLING_URL: z.string().url().optional(),
+      SUBGRAPH_BILLING_URL: z.string().url().optional(),
+      /** Let agents live on private or loopback addresses (default: outside production only). */
+      AGENTRY_ALLOW_PRIVATE_URLS: flag.optional(),
+      /** How long an agent may stay silent or unreachable before its task FAILS (default 60 s). */
+      TASK_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+      /** How long a runner's claim on a task lasts without renewal (default 15 s). */
+      TASK_LEASE_MS: z.coerce.number().int().min(200).default(15_000),
+      /** Tasks one process runs at once (default 50). */
+      TASK_RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+      /** Run tasks in this process (default on); off for a read-only replica. */
+      TASK_RUNNER: flag.default(true),
+    },
+    env,
+  );
+  const billingBase = (config.BILLING_URL ?? config.SUBGRAPH_BILLING_URL ?? 'http://127.0.0.1:4003')
+    .replace(/\/graphql\/?$/, '')
+    .replace(/\/$/, '');
+  return {
+    ...config,
+    billingBase,
+    allowPrivateUrls: config.AGENTRY_ALLOW_PRIVATE_URLS ?? config.NODE_ENV !== 'production',
+  };
+}
+export type TasksEnv = ReturnType<typeof loadTasksEnv>;

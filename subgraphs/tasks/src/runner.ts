@@ -1,0 +1,404 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { AppError, ErrorCode, type Logger } from '@agentry/core';
+import type { AgentEvent, RemoteTask } from '@agentry/a2a-adapter';
+import { agentClient, partsToSendInput, type AgentClient } from './agent-client';
+import { RUN_QUEUE, type JobQueue, type RunJob } from './job-queue';
+import type { Part } from './part';
+import { recordEvent, type TaskEventInput } from './task.store';
+import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state';
+import type { TasksEnv } from './env';
+
+const INTERRUPTED = new Set<TaskState>([TaskState.INPUT_REQUIRED, TaskState.AUTH_REQUIRED]);
+/** A run ends when the task is terminal or waits for the requester. */
+const runIsOver = (state: TaskState) => isTerminal(state) || INTERRUPTED.has(state);
+
+interface ClaimedTask {
+  id: string;
+  state: TaskState;
+  contextId: string;
+  remoteTaskId: string | null;
+  agentUrl: string | null;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+  });
+
+/**
+ * Runs tasks on their A2A agents. A run is started by a job (pg-boss) and owned through a lease
+ * on the task row that the runner renews; when a runner dies its lease lapses and any replica's
+ * sweeper queues a `resume`, which asks the agent where the task stands (A2A does not replay
+ * missed events) and continues from there. Every agent event becomes one recorded task event,
+ * deduplicated by the agent's message ids, so a resumed run neither loses nor repeats messages.
+ */
+export class TaskRunner {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private readonly active = new Map<string, AbortController>();
+  private readonly workers: string[] = [];
+  private sweeper?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly queue: JobQueue,
+    private readonly env: TasksEnv,
+    private readonly log: Logger,
+  ) {}
+
+  async start() {
+    for (let i = 0; i < this.env.TASK_RUNNER_CONCURRENCY; i++) {
+      this.workers.push(
+        await this.queue.boss.work<RunJob>(
+          RUN_QUEUE,
+          { pollingIntervalSeconds: 0.5, batchSize: 1 },
+          async ([job]) => this.run(job.data),
+        ),
+      );
+    }
+    this.sweeper = setInterval(() => void this.sweep(), Math.max(100, this.env.TASK_LEASE_MS / 2));
+    this.sweeper.unref();
+  }
+
+  /** Wakes an idle worker now instead of at its next poll (after a job was committed). */
+  wake() {
+    const id = this.workers[Math.floor(Math.random() * this.workers.length)];
+    if (id) this.queue.boss.notifyWorker(id);
+  }
+
+  /** Stops this process's runs at once and gives up their leases, so another replica resumes them. */
+  async stop() {
+    this.stopped = true;
+    clearInterval(this.sweeper);
+    for (const c of this.active.values()) c.abort();
+    await Promise.all(this.workers.map((id) => this.queue.boss.offWork({ id }).catch(() => {})));
+    await this.db
+      .query(`UPDATE tasks.tasks SET lease_expires_at = now() WHERE lease_owner = $1`, [this.owner])
+      .catch(() => {});
+  }
+
+  /** Stops a run of this process (cancelTask); other replicas notice at their next event. */
+  abort(taskId: string) {
+    this.active.get(taskId)?.abort();
+  }
+
+  async run(job: RunJob) {
+    if (this.stopped) return;
+    const task = await this.claim(job.taskId);
+    if (!task) return;
+    const abort = new AbortController();
+    this.active.set(task.id, abort);
+    const renew = setInterval(
+      () => void this.renew(task.id).catch(() => {}),
+      Math.max(50, this.env.TASK_LEASE_MS / 3),
+    );
+    try {
+      await this.drive(task, job.mode, abort.signal);
+    } catch (err) {
+      this.log.error({ err, taskId: task.id }, 'task run failed');
+    } finally {
+      clearInterval(renew);
+      this.active.delete(task.id);
+      // A run that ends with the task still running (this process is stopping) leaves an expired
+      // lease behind, which the next sweep resumes; otherwise the task needs no runner.
+      await this.db
+        .query(
+          `UPDATE tasks.tasks SET lease_owner = NULL,
+             lease_expires_at = CASE WHEN state IN ('SUBMITTED', 'WORKING') THEN now() END
+           WHERE id = $1 AND lease_owner = $2`,
+          [task.id, this.owner],
+        )
+        .catch(() => {});
+    }
+  }
+
+  /** Takes the task's lease if it is running and nobody (alive) holds it. */
+  private async claim(taskId: string): Promise<ClaimedTask | null> {
+    const [[row]] = await this.db.query(
+      `UPDATE tasks.tasks t SET lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond'
+        FROM tasks.agents a
+       WHERE t.id = $1 AND a.id = t.agent_id AND t.state IN ('SUBMITTED', 'WORKING')
+         AND (t.lease_expires_at IS NULL OR t.lease_expires_at < now() OR t.lease_owner = $2)
+       RETURNING t.id, t.state, t.context_id AS "contextId", t.remote_task_id AS "remoteTaskId",
+                 coalesce(a.card_url, a.url) AS "agentUrl"`,
+      [taskId, this.owner, this.env.TASK_LEASE_MS],
+    );
+    return row ?? null;
+  }
+
+  private async renew(taskId: string) {
+    await this.db.query(
+      `UPDATE tasks.tasks SET lease_expires_at = now() + $3 * interval '1 millisecond'
+        WHERE id = $1 AND lease_owner = $2`,
+      [taskId, this.owner, this.env.TASK_LEASE_MS],
+    );
+  }
+
+  /** Queues a resume for every running task whose lease lapsed (its runner is gone). */
+  private async sweep() {
+    try {
+      const rows: { id: string }[] = await this.db.query(
+        `SELECT id FROM tasks.tasks
+          WHERE state IN ('SUBMITTED', 'WORKING') AND lease_expires_at < now()
+          LIMIT 100`,
+      );
+      for (const { id } of rows) {
+        this.log.info({ taskId: id }, 'resuming a task whose runner stopped');
+        // Clear the stale lease so the sweep does not queue it again while the job waits.
+        await this.db.query(
+          `UPDATE tasks.tasks SET lease_owner = NULL, lease_expires_at = NULL
+            WHERE id = $1 AND lease_expires_at < now()`,
+          [id],
+        );
+        await this.queue.enqueueResume(id);
+      }
+      if (rows.length) this.wake();
+    } catch (err) {
+      if (!this.stopped) this.log.warn({ err }, 'lease sweep failed');
+    }
+  }
+
+  private async drive(task: ClaimedTask, initialMode: RunJob['mode'], signal: AbortSignal) {
+    if (!task.agentUrl) {
+      await this.fail(task.id, 'The agent has no A2A endpoint.');
+      return;
+    }
+    let mode = initialMode;
+    let lastProgress = Date.now();
+    let attempt = 0;
+    const state = { current: task.state, remoteTaskId: task.remoteTaskId };
+    while (!signal.aborted) {
+      try {
+        const client = await agentClient(task.agentUrl, this.env);
+        let stream: AsyncIterable<AgentEvent>;
+        if (mode === 'resume' && state.remoteTaskId) {
+          const remote = await client.getTask(state.remoteTaskId);
+          if (await this.reconcile(task.id, remote, state)) return;
+          stream = client.resubscribe(state.remoteTaskId, { signal });
+        } else if (mode === 'reply' && state.remoteTaskId) {
+          stream = client.send(await this.latestUserInput(task.id), {
+            contextId: task.contextId,
+            taskId: state.remoteTaskId,
+            signal,
+          });
+        } else {
+          // The agent has not acknowledged the task yet (or we never learned that it did).
+          stream = client.send(await this.firstUserInput(task.id), {
+            contextId: task.contextId,
+            signal,
+          });
+        }
+        for await (const event of stream) {
+          lastProgress = Date.now();
+          attempt = 0;
+          if (await this.apply(task.id, event, state)) return;
+        }
+        // The stream ended without an end state: ask the agent where the task stands.
+        mode = 'resume';
+      } catch (err) {
+        if (signal.aborted) return;
+        const code = err instanceof AppError ? err.extensions.code : undefined;
+        if (code === ErrorCode.BAD_USER_INPUT) {
+          await this.fail(task.id, err instanceof Error ? err.message : String(err));
+          return;
+        }
+        if (Date.now() - lastProgress > this.env.TASK_AGENT_TIMEOUT_MS) {
+          await this.fail(
+            task.id,
+            `${ErrorCode.AGENT_UNREACHABLE}: the agent did not answer for ${Math.round(this.env.TASK_AGENT_TIMEOUT_MS / 1000)} s (${err instanceof Error ? err.message : String(err)})`,
+          );
+          return;
+        }
+        this.log.warn({ err, taskId: task.id, attempt }, 'agent call failed; retrying');
+        if (state.remoteTaskId) mode = 'resume';
+        await sleep(Math.min(200 * 2 ** attempt++, 5000), signal);
+      }
+    }
+  }
+
+  /**
+   * Records one agent event. Returns true when the run is over (an end state, or the task was
+   * ended meanwhile, e.g. canceled).
+   */
+  private async apply(
+    taskId: string,
+    event: AgentEvent,
+    state: { current: TaskState; remoteTaskId: string | null },
+  ): Promise<boolean> {
+    const remoteTaskId = event.remoteTaskId || null;
+    let input: TaskEventInput | null = null;
+    const message = event.message && {
+      role: event.message.role === 'USER' ? MessageRole.USER : MessageRole.AGENT,
+      parts: event.message.parts as Part[],
+      remoteMessageId: event.message.messageId || null,
+    };
+    switch (event.kind) {
+      case 'task':
+      case 'status': {
+        const next = (event.state as TaskState | undefined) ?? state.current;
+        const userEcho = message?.role === MessageRole.USER;
+        if (next !== state.current || (message && !userEcho)) {
+          input = {
+            kind: TaskEventKind.STATUS,
+            state: next,
+            message: userEcho ? undefined : message,
+          };
+        } else if (remoteTaskId && !state.remoteTaskId) {
+          state.remoteTaskId = remoteTaskId;
+          await this.db.query('UPDATE tasks.tasks SET remote_task_id = $2 WHERE id = $1', [
+            taskId,
+            remoteTaskId,
+          ]);
+        }
+        break;
+      }
+      case 'message':
+        if (message && message.role === MessageRole.AGENT) {
+          // A message without a task is the agent's whole answer.
+          input = {
+            kind: TaskEventKind.MESSAGE,
+            message,
+            state: remoteTaskId ? undefined : TaskState.COMPLETED,
+          };
+        }
+        break;
+      case 'artifact':
+        if (event.artifact) {
+          input = {
+            kind: TaskEventKind.ARTIFACT,
+            artifact: { ...event.artifact, parts: event.artifact.parts as Part[] },
+          };
+        }
+        break;
+    }
+    if (!input) return runIsOver(state.current);
+    return this.record(taskId, { ...input, remoteTaskId }, state);
+  }
+
+  /** Brings the record in line with the agent's own view of the task (after a gap). */
+  private async reconcile(
+    taskId: string,
+    remote: RemoteTask,
+    state: { current: TaskState; remoteTaskId: string | null },
+  ): Promise<boolean> {
+    for (const m of remote.history) {
+      if (m.role !== 'AGENT') continue;
+      if (
+        await this.record(
+          taskId,
+          {
+            kind: TaskEventKind.MESSAGE,
+            message: {
+              role: MessageRole.AGENT,
+              parts: m.parts as Part[],
+              remoteMessageId: m.messageId || null,
+            },
+          },
+          state,
+        )
+      )
+        return true;
+    }
+    for (const a of remote.artifacts) {
+      const [stored] = await this.db.query(
+        'SELECT parts FROM tasks.task_artifacts WHERE task_id = $1 AND artifact_id = $2',
+        [taskId, a.artifactId],
+      );
+      if (stored && JSON.stringify(normalize(stored.parts)) === JSON.stringify(normalize(a.parts)))
+        continue;
+      if (
+        await this.record(
+          taskId,
+          {
+            kind: TaskEventKind.ARTIFACT,
+            artifact: { ...a, parts: a.parts as Part[], append: false, lastChunk: true },
+          },
+          state,
+        )
+      )
+        return true;
+    }
+    const next = remote.state as TaskState | undefined;
+    if (next && next !== state.current) {
+      const sm = remote.statusMessage;
+      return this.record(
+        taskId,
+        {
+          kind: TaskEventKind.STATUS,
+          state: next,
+          message:
+            sm && sm.role === 'AGENT'
+              ? {
+                  role: MessageRole.AGENT,
+                  parts: sm.parts as Part[],
+                  remoteMessageId: sm.messageId || null,
+                }
+              : undefined,
+        },
+        state,
+      );
+    }
+    return runIsOver(state.current);
+  }
+
+  private async record(
+    taskId: string,
+    input: TaskEventInput,
+    state: { current: TaskState; remoteTaskId: string | null },
+  ): Promise<boolean> {
+    try {
+      const { task } = await recordEvent(this.db, taskId, input);
+      state.current = task.state;
+      state.remoteTaskId = task.remoteTaskId ?? state.remoteTaskId;
+    } catch (err) {
+      const e = err as { code?: string; constraint?: string; extensions?: { code?: string } };
+      if (e.code === '23505' && e.constraint === 'task_messages_remote_key') {
+        // Already recorded (a resumed stream repeats it): drop the message, keep the rest.
+        if (input.message && (input.state ?? state.current) !== state.current) {
+          return this.record(taskId, { ...input, message: undefined }, state);
+        }
+        return runIsOver(state.current);
+      }
+      // The task ended meanwhile (canceled by its requester): this run is over.
+      if (e.extensions?.code === ErrorCode.CONFLICT) return true;
+      throw err;
+    }
+    return runIsOver(state.current);
+  }
+
+  private async fail(taskId: string, error: string) {
+    this.log.warn({ taskId, error }, 'task failed');
+    await recordEvent(this.db, taskId, {
+      kind: TaskEventKind.STATUS,
+      state: TaskState.FAILED,
+      error,
+    }).catch((err) => {
+      if ((err as AppError).extensions?.code !== ErrorCode.CONFLICT) throw err;
+    });
+  }
+
+  private async firstUserInput(taskId: string) {
+    const [m] = await this.db.query(
+      `SELECT parts FROM tasks.task_messages WHERE task_id = $1 AND role = 'USER' ORDER BY sequence LIMIT 1`,
+      [taskId],
+    );
+    return partsToSendInput(m?.parts ?? []);
+  }
+
+  private async latestUserInput(taskId: string) {
+    const [m] = await this.db.query(
+      `SELECT parts FROM tasks.task_messages WHERE task_id = $1 AND role = 'USER' ORDER BY sequence DESC LIMIT 1`,
+      [taskId],
+    );
+    return partsToSendInput(m?.parts ?? []);
+  }
+}
+
+/** Parts compared without null/undefined noise. */
+const normalize = (parts: unknown) =>
+  JSON.parse(JSON.stringify(parts ?? [], (_k, v) => (v === null ? undefined : v)));
+
+export type { AgentClient };

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '@agentry/core';
+import { isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
+import { agentClient } from './agent-client';
+import type { TasksContext, TaskServices } from './context';
+import type { TaskRow } from './sql';
+import { Task } from './task.entity';
+import { TaskInput, taskInputToParts } from './task.input';
+import { taskLoader } from './task.loader';
+import { createTask, recordEvent } from './task.store';
+import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state';
+
+function services(ctx: TasksContext): TaskServices {
+  if (!ctx.services) throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Tasks are not running.');
+  return ctx.services;
+}
+
+/** The task, if the caller is its requester (or an admin); NOT_FOUND / FORBIDDEN otherwise. */
+async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<TaskRow> {
+  if (!isUuid(taskId)) throw badInput('taskId must be a task id.', { argument: 'taskId' });
+  const task = await taskLoader(ctx).load(taskId);
+  if (!task) throw notFound('Task', taskId);
+  if (task.requesterId !== userId && !isAdmin(ctx))
+    throw forbidden('Only the requester can do this to a task.');
+  return task;
+}
+
+@Resolver()
+export class TaskCommandsResolver {
+  @Mutation(() => Task, {
+    description:
+      "Hires an agent: holds the agent's price on your wallet (INSUFFICIENT_CREDITS if you cannot pay) and sends your message to it. Follow the task with `task(id)` or `taskEvents`.",
+  })
+  async sendTask(
+    @Arg('agentId', () => ID) agentId: string,
+    @Arg('input', () => TaskInput) input: TaskInput,
+    @Ctx() ctx: TasksContext,
+  ): Promise<TaskRow> {
+    const requesterId = requireUser(ctx, 'tasks:write');
+    if (!isUuid(agentId)) throw badInput('agentId must be an agent id.', { argument: 'agentId' });
+    await taskInputToParts(input);
+    const { billing, queue, runner } = services(ctx);
+    const [agent] = await ctx.db.query(
+      'SELECT price_credits AS "priceCredits", status FROM tasks.agents WHERE id = $1',
+      [agentId],
+    );
+    if (!agent || agent.status !== 'PUBLISHED') throw notFound('Agent', agentId);
+    const taskId = randomUUID();
+    const price: number = agent.priceCredits;
+    // Hold first, under the requester's own identity: no task exists that nobody pays for.
+    if (price > 0) await billing.hold(ctx.identityToken, taskId, price);
+    try {
+      await ctx.db.transaction(async (m) => {
+        await createTask(m, { id: taskId, agentId, requesterId, input, priceCredits: price });
+        await queue.enqueue(m, { taskId, mode: 'send' });
+      });
+    } catch (err) {
+      if (price > 0) await billing.release(ctx.identityToken, taskId);
+      throw err;
+    }
+    runner?.wake();
+    return (await taskLoader(ctx).load(taskId))!;
+  }
+
+  @Mutation(() => Task, {
+    description:
+      'Answers a task that waits for you (INPUT_REQUIRED or AUTH_REQUIRED), in the same A2A context.',
+  })
+  async replyToTask(
+    @Arg('taskId', () => ID) taskId: string,
+    @Arg('input', () => TaskInput) input: TaskInput,
+    @Ctx() ctx: TasksContext,
+  ): Promise<TaskRow> {
+    const userId = requireUser(ctx, 'tasks:write');
+    const parts = await taskInputToParts(input);
+    const task = await ownTask(ctx, taskId, userId);
+    const { queue, runner } = services(ctx);
+    await ctx.db.transaction(async (m) => {
+      const [locked] = await m.query('SELECT state FROM tasks.tasks WHERE id = $1 FOR UPDATE', [
+        task.id,
+      ]);
+      if (locked.state !== TaskState.INPUT_REQUIRED && locked.state !== TaskState.AUTH_REQUIRED)
+        throw conflict(
+          `Task ${task.id} is ${locked.state}; only a task waiting for input takes a reply.`,
+        );
+      await recordEvent(m, task.id, {
+        kind: TaskEventKind.MESSAGE,
+        state: TaskState.WORKING,
+        message: { role: MessageRole.USER, parts },
+      });
+      await queue.enqueue(m, { taskId: task.id, mode: 'reply' });
+    });
+    runner?.wake();
+    taskLoader(ctx).clearAll();
+    return (await taskLoader(ctx).load(task.id))!;
+  }
+
+  @Mutation(() => Task, {
+    description: 'Cancels a task at its agent; the hold on your wallet is released.',
+  })
+  async cancelTask(
+    @Arg('taskId', () => ID) taskId: string,
+    @Ctx() ctx: TasksContext,
+  ): Promise<TaskRow> {
+    const userId = requireUser(ctx, 'tasks:write');
+    const task = await ownTask(ctx, taskId, userId);
+    if (isTerminal(task.state)) throw conflict(`Task ${task.id} is already ${task.state}.`);
+    const { env, runner } = services(ctx);
+    if (task.remoteTaskId) {
+      const [agent] = await ctx.db.query(
+        'SELECT coalesce(card_url, url) AS url FROM tasks.agents WHERE id = $1',
+        [task.agentId],
+      );
+      try {
+        const client = await agentClient(agent.url, env);
+        await client.cancel(task.remoteTaskId);
+      } catch (err) {
+        // The agent may be gone; the task ends here all the same and nobody pays for it.
+        ctx.log.warn({ err, taskId: task.id }, 'cancel at the agent failed');
+      }
+    }
+    runner?.abort(task.id);
+    await recordEvent(ctx.db, task.id, {
+      kind: TaskEventKind.STATUS,
+      state: TaskState.CANCELED,
+    }).catch((err: AppError) => {
+      // The runner recorded the agent's CANCELED (or another end) first.
+      if (err.extensions?.code !== ErrorCode.CONFLICT) throw err;
+    });
+    taskLoader(ctx).clearAll();
+    return (await taskLoader(ctx).load(task.id))!;
+  }
+}
