@@ -34,8 +34,12 @@ export const LIMITS = {
 
 export const CATEGORY_PATTERN = /^[a-z0-9][a-z0-9-]{0,49}$/;
 export const TAG_PATTERN = /^[a-z0-9][a-z0-9-]{0,29}$/;
-/** A media type such as `text/plain` or `application/json`. */
-const MODE_PATTERN = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9*][a-z0-9!#$&^_.+*-]*$/i;
+/**
+ * A media type such as `text/plain`, or a short mode token such as `text` or `task-status`: the
+ * A2A SDK's own sample agents use tokens, so refusing them would refuse real agents.
+ */
+const MODE_PATTERN =
+  /^(?:[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9*][a-z0-9!#$&^_.+*-]*|[a-z0-9][a-z0-9_.+-]{0,49})$/i;
 
 /** Applies several property decorators as one. */
 const all =
@@ -126,6 +130,6 @@ export const ModesRules = (field: string) =>
     MaxLength(LIMITS.mode, { each: true }),
     Matches(MODE_PATTERN, {
       each: true,
-      message: `each of ${field} must be a media type such as text/plain`,
+      message: `each of ${field} must be a media type such as text/plain (or a mode token such as text)`,
     }),
   );

@@ -352,6 +352,32 @@ describe('registering agents from their A2A cards', () => {
     assert.match(limits.errors![0].message, /limits.*description/);
   });
 
+  it('accepts the mode tokens real SDK agents use (`text`, `task-status`)', async () => {
+    // The @a2a-js/sdk sample agent advertises modes this way; refusing them refused real agents.
+    cards.set(
+      'sdk-style',
+      validCard(`${cards.base}/rpc`, {
+        name: 'SDK Style',
+        defaultInputModes: ['text'],
+        defaultOutputModes: ['text', 'task-status'],
+      }),
+    );
+    const res = await register({ cardUrl: `${cards.base}/sdk-style` });
+    const agent = ok(res).registerAgent;
+    const { agent: listed } = ok(
+      await gql(
+        sg.url,
+        'query($id: ID) { agent(id: $id) { defaultInputModes defaultOutputModes } }',
+        { id: agent.id },
+        asPub,
+      ),
+    );
+    assert.deepEqual(listed, {
+      defaultInputModes: ['text'],
+      defaultOutputModes: ['text', 'task-status'],
+    });
+  });
+
   it('refuses a bad price, category, tag or URL before fetching anything', async () => {
     cards.set('fine', validCard(`${cards.base}/rpc`));
     const hits = cards.hits();
