@@ -28,6 +28,8 @@ export interface SubgraphContext {
     name: string,
     batch: (keys: readonly K[]) => Promise<(V | Error)[]>,
   ): DataLoader<K, V>;
+  /** Forgets every loaded value: a subscription calls it per event, so each event reads fresh data. */
+  resetLoaders(): void;
 }
 
 export function createContext(
@@ -49,6 +51,9 @@ export function createContext(
         loaders.set(name, l as DataLoader<unknown, unknown>);
       }
       return l;
+    },
+    resetLoaders() {
+      loaders.clear();
     },
   };
 }

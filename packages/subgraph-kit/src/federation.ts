@@ -3,7 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { parse, type GraphQLSchema } from 'graphql';
-import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql';
+import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 
 /** Federation directives any subgraph may use. */
 const FEDERATION_LINK =
@@ -24,6 +24,19 @@ export interface FederatedSchemaOptions {
 }
 
 /**
+ * Subscriptions bring their own `subscribe` (read from the events log, never an in-process bus);
+ * type-graphql insists on a PubSub all the same, so this one refuses to be used.
+ */
+const NO_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('Agentry has no in-process pub/sub: publish to the events log');
+  },
+  subscribe() {
+    throw new Error('Agentry has no in-process pub/sub: give @Subscription a subscribe function');
+  },
+};
+
+/**
  * The one federation helper: type-graphql classes -> SDL with directives -> buildSubgraphSchema.
  * Inputs are checked with class-validator; `DateTime` and `JSON` are the contract's scalars.
  */
@@ -35,6 +48,7 @@ export async function buildFederatedSchema(
     orphanedTypes: options.orphanedTypes,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     validate: { forbidUnknownValues: false, stopAtFirstError: false },
+    pubSub: NO_PUBSUB,
     // The federation directives are only defined once buildSubgraphSchema adds them.
     skipCheck: true,
   });

@@ -28,6 +28,8 @@ export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext>
   buildSchema: () => Promise<GraphQLSchema>;
   extendContext?: (base: SubgraphContext, deps: SubgraphDeps) => C;
   routes?: (app: express.Express, deps: SubgraphDeps) => void;
+  /** Serve subscriptions over graphql-ws on `/graphql` (default false). */
+  subscriptions?: boolean;
   /** Starts background work (event consumers, sweepers); returns how to stop it. */
   startWorkers?: (deps: SubgraphDeps) => Promise<() => Promise<void>>;
 }
@@ -62,6 +64,7 @@ export async function startSubgraph<C extends SubgraphContext>(
     extendContext: def.extendContext ? (base) => def.extendContext!(base, deps) : undefined,
     routes: def.routes ? (app) => def.routes!(app, deps) : undefined,
     debugSql: env.AGENTRY_DEBUG_SQL === '1' ? counter : undefined,
+    subscriptions: def.subscriptions,
   });
   const stopWorkers = def.startWorkers ? await def.startWorkers(deps) : async () => {};
   const running = await server.listen(env.PORT, env.HOST);

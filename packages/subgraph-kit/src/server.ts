@@ -5,7 +5,9 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, validate, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import {
   IDENTITY_HEADER,
@@ -33,6 +35,12 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
   debugSql?: SqlCounter;
   /** JSON body limit for `/graphql` (default `1mb`). */
   bodyLimit?: string;
+  /**
+   * Serve subscriptions over graphql-ws on `/graphql` (default false). The socket must be opened
+   * with a gateway-signed token in `connectionParams["x-agentry-identity"]`; each operation
+   * carries the end user's gateway-signed identity in `extensions.identity`.
+   */
+  subscriptions?: boolean;
 }
 
 export interface RunningServer {
@@ -111,6 +119,8 @@ export async function createSubgraphServer<C extends SubgraphContext>(
     }),
   );
 
+  const wsServer = options.subscriptions ? serveSubscriptions(httpServer, options) : null;
+
   return {
     app,
     async listen(port: number, host = '127.0.0.1'): Promise<RunningServer> {
@@ -125,10 +135,67 @@ export async function createSubgraphServer<C extends SubgraphContext>(
         url,
         port: actual,
         stop: async () => {
+          await wsServer?.dispose();
           await apollo.stop();
           if (options.dataSource.isInitialized) await options.dataSource.destroy();
         },
       };
     },
   };
+}
+
+/** graphql-ws on the subgraph's own port and path, authenticated like HTTP (see the option). */
+function serveSubscriptions<C extends SubgraphContext>(
+  httpServer: http.Server,
+  options: SubgraphServerOptions<C>,
+) {
+  const { log } = options;
+  const wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const unauthenticated = (message: string) =>
+    new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED' } });
+  const format = (errors: readonly GraphQLError[]) =>
+    errors.map((e) =>
+      toPublicError(e.toJSON(), () => log.error({ err: e.originalError ?? e }, 'internal error')),
+    );
+  const server = useServer<Record<string, unknown>, { identityToken?: string }>(
+    {
+      schema: options.schema,
+      onConnect: async (ctx) => {
+        const token = ctx.connectionParams?.[IDENTITY_HEADER];
+        // Only the gateway (or a service holding its key) may open a socket here.
+        return (
+          (await options.verifyIdentity(typeof token === 'string' ? token : undefined)) !== null
+        );
+      },
+      onSubscribe: async (_ctx, _id, payload) => {
+        const token = payload.extensions?.identity;
+        const identity = await options.verifyIdentity(
+          typeof token === 'string' ? token : undefined,
+        );
+        if (!identity)
+          return [unauthenticated('The subscription carries no valid gateway identity.')];
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (err) {
+          return [err as GraphQLError];
+        }
+        const errors = validate(options.schema, document);
+        if (errors.length) return errors;
+        const base = createContext(identity, log, options.dataSource, token as string);
+        return {
+          schema: options.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: options.extendContext ? options.extendContext(base) : base,
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: format(result.errors) } : undefined,
+      onError: (_ctx, _id, _payload, errors) => format(errors),
+    },
+    wss,
+  );
+  return { dispose: () => server.dispose() };
 }

@@ -3,6 +3,7 @@ import type { BillingClient } from './billing.client';
 import type { TasksEnv } from './env';
 import type { JobQueue } from './job-queue';
 import type { TaskRunner } from './runner';
+import type { TaskEventStream } from './task-event-stream';
 
 /** What the task commands need besides the kit's context; set once the workers have started. */
 export interface TaskServices {
@@ -10,6 +11,8 @@ export interface TaskServices {
   queue: JobQueue;
   runner: TaskRunner | null;
   billing: BillingClient;
+  /** The process's shared tail of task events (subscriptions). */
+  stream: TaskEventStream;
 }
 
 export interface TasksContext extends SubgraphContext {

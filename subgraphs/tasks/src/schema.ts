@@ -3,6 +3,7 @@ import { AgentTasksResolver } from './agent-tasks.resolver';
 import { agentReference } from './agent.ref';
 import { TaskCommandsResolver } from './task-commands.resolver';
 import { TaskEventResolver } from './task-event.resolver';
+import { TaskSubscriptionResolver } from './task-subscription.resolver';
 import { TaskMessageResolver } from './task-message.resolver';
 import { taskReference } from './task.reference';
 import { TaskResolver } from './task.resolver';
@@ -14,6 +15,7 @@ export const buildSchema = () =>
       TaskCommandsResolver,
       TaskMessageResolver,
       TaskEventResolver,
+      TaskSubscriptionResolver,
       AgentTasksResolver,
     ],
     referenceResolvers: { Task: taskReference, Agent: agentReference },

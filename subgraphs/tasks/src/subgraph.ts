@@ -7,8 +7,10 @@ import { loadTasksEnv } from './env';
 import { startJobQueue } from './job-queue';
 import { InitTasks1764500000000 } from './migrations/1764500000000-init-tasks';
 import { TaskRunner1764600000000 } from './migrations/1764600000000-task-runner';
+import { TaskEventStream1764800000000 } from './migrations/1764800000000-task-event-stream';
 import { TaskRunner } from './runner';
 import { buildSchema } from './schema';
+import { TaskEventStream } from './task-event-stream';
 import { TaskArtifact } from './task-artifact.entity';
 import { TaskEvent } from './task-event.entity';
 import { TaskMessage } from './task-message.entity';
@@ -22,7 +24,8 @@ export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
     name: 'tasks',
     defaultPort: 4005,
     entities: [AgentProjection, Task, TaskMessage, TaskArtifact, TaskEvent],
-    migrations: [InitTasks1764500000000, TaskRunner1764600000000],
+    migrations: [InitTasks1764500000000, TaskRunner1764600000000, TaskEventStream1764800000000],
+    subscriptions: true,
     buildSchema,
     extendContext: (base) => ({ ...base, services }),
     startWorkers: async (deps) => {
@@ -30,9 +33,18 @@ export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
       const queue = await startJobQueue(deps.env.DATABASE_URL, deps.log);
       const runner = env.TASK_RUNNER ? new TaskRunner(deps.dataSource, queue, env, deps.log) : null;
       await runner?.start();
-      services = { env, queue, runner, billing: createBillingClient(env.billingBase, deps.log) };
+      const stream = new TaskEventStream(deps.dataSource, deps.env.DATABASE_URL, deps.log);
+      await stream.start();
+      services = {
+        env,
+        queue,
+        runner,
+        billing: createBillingClient(env.billingBase, deps.log),
+        stream,
+      };
       return async () => {
         services = null;
+        await stream.stop();
         await runner?.stop();
         await queue.stop();
         await stopProjection();

@@ -8,7 +8,7 @@ import type { TaskRow } from './sql';
 import { Task } from './task.entity';
 import { TaskInput, taskInputToParts } from './task.input';
 import { taskLoader } from './task.loader';
-import { createTask, recordEvent } from './task.store';
+import { createTask, lockTask, recordEvent } from './task.store';
 import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state';
 
 function services(ctx: TasksContext): TaskServices {
@@ -77,9 +77,7 @@ export class TaskCommandsResolver {
     const task = await ownTask(ctx, taskId, userId);
     const { queue, runner } = services(ctx);
     await ctx.db.transaction(async (m) => {
-      const [locked] = await m.query('SELECT state FROM tasks.tasks WHERE id = $1 FOR UPDATE', [
-        task.id,
-      ]);
+      const locked = (await lockTask(m, task.id))!;
       if (locked.state !== TaskState.INPUT_REQUIRED && locked.state !== TaskState.AUTH_REQUIRED)
         throw conflict(
           `Task ${task.id} is ${locked.state}; only a task waiting for input takes a reply.`,

@@ -16,6 +16,8 @@ import { MessageRole, TaskEventKind, TaskState, isTaskState, isTerminal } from '
  */
 
 export const PRODUCER = 'tasks';
+/** NOTIFY channel announcing new task events (the payload is the task id). */
+export const TASK_EVENTS_CHANNEL = 'agentry_task_events';
 
 const STORE_LIMITS = {
   parts: 1000,
@@ -128,15 +130,26 @@ export async function recordEvent(
   return inTransaction(db, (m) => appendEvent(m, taskId, checked));
 }
 
+/**
+ * Locks a task for its next event. The advisory lock comes first, before the transaction writes
+ * anything, so transactions take their ids in the order they take the lock: a task's events then
+ * sort the same by sequence and by (transaction id, position), which subscriptions rely on.
+ */
+export async function lockTask(m: EntityManager, taskId: string): Promise<TaskRow | undefined> {
+  await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [taskId]);
+  const [row]: TaskRow[] = await m.query(
+    `SELECT ${TASK_COLUMNS} FROM tasks.tasks t WHERE t.id = $1 FOR UPDATE`,
+    [taskId],
+  );
+  return row;
+}
+
 async function appendEvent(
   m: EntityManager,
   taskId: string,
   input: TaskEventInput,
 ): Promise<RecordedEvent> {
-  const [current]: TaskRow[] = await m.query(
-    `SELECT ${TASK_COLUMNS} FROM tasks.tasks t WHERE t.id = $1 FOR UPDATE`,
-    [taskId],
-  );
+  const current = await lockTask(m, taskId);
   if (!current) throw notFound('Task', taskId);
   if (isTerminal(current.state))
     throw conflict(`Task ${taskId} is already ${current.state}; it takes no further events.`);
@@ -209,6 +222,9 @@ async function appendEvent(
       JSON.stringify(eventPayload(input, current.state, messageId)),
     ],
   );
+
+  // Wakes every replica's event stream (subscriptions) once this transaction commits.
+  await m.query('SELECT pg_notify($1, $2)', [TASK_EVENTS_CHANNEL, taskId]);
 
   const events: NewEvent[] = [];
   if (stateChanged) {
