@@ -3,9 +3,14 @@ import { loadConfig, pem, port, runMode, z } from '@agentry/core';
 
 export const SUBGRAPH_NAMES = ['users', 'agents', 'billing', 'reviews', 'tasks'] as const;
 
+/** The environment key that overrides a subgraph's URL: `my-feed` -> `SUBGRAPH_MY_FEED_URL`. */
+export const subgraphUrlKey = (name: string) =>
+  `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+
 /**
  * Gateway configuration. Subgraph URLs come from the supergraph (supergraph.yaml's routing_url);
- * `SUBGRAPH_<NAME>_URL` overrides one, e.g. when tests start subgraphs on free ports.
+ * `SUBGRAPH_<NAME>_URL` overrides one, e.g. when tests start subgraphs on free ports. Any name is
+ * honoured, not only the five Agentry subgraphs; `subgraphUrls` is keyed by `subgraphUrlKey`.
  */
 export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
@@ -25,10 +30,12 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
     env,
   );
   const subgraphUrls: Record<string, string> = {};
-  for (const name of SUBGRAPH_NAMES) {
-    const url = env[`SUBGRAPH_${name.toUpperCase()}_URL`];
-    if (url) subgraphUrls[name] = url;
+  for (const [key, url] of Object.entries(env)) {
+    if (url && /^SUBGRAPH_[A-Z0-9_]+_URL$/.test(key)) subgraphUrls[key] = url;
   }
-  return { ...config, subgraphUrls };
+  /** The configured URL of a subgraph (by its supergraph name), if the environment sets one. */
+  const subgraphUrlOverride = (name: string): string | undefined =>
+    subgraphUrls[subgraphUrlKey(name)];
+  return { ...config, subgraphUrls, subgraphUrlOverride };
 }
 export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;

@@ -22,6 +22,7 @@ import {
 import { createAuthenticator } from './authenticate';
 import { depthLimit, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
+import { createSubscriptionServer, type SubscriptionServerOptions } from './subscriptions';
 
 export interface GatewayContext {
   identity: Identity;
@@ -49,12 +50,21 @@ function routingUrls(supergraphSdl: string): Record<string, string> {
   return urls;
 }
 
-export async function createGateway(env: GatewayEnv) {
+/** Tuning of the WebSocket side (tests shrink the slow-consumer limit, for instance). */
+export type GatewaySubscriptionOptions = Pick<
+  SubscriptionServerOptions,
+  'keepAliveMs' | 'maxBufferedBytes' | 'slowCloseGraceMs' | 'entityTimeoutMs' | 'maxMessageBytes'
+>;
+
+export async function createGateway(
+  env: GatewayEnv,
+  subscriptionOptions: GatewaySubscriptionOptions = {},
+) {
   const log = createLogger('gateway');
   const sign = await createIdentitySigner(env.GATEWAY_IDENTITY_PRIVATE_KEY);
   let supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
   const urlOf = (name: string, fallback?: string) =>
-    env.subgraphUrls[name] ?? fallback ?? routingUrls(supergraphSdl)[name];
+    env.subgraphUrlOverride(name) ?? fallback ?? routingUrls(supergraphSdl)[name];
 
   const gateway = new ApolloGateway({
     // The composed supergraph file, reloaded when `npm run codegen` rewrites it.
@@ -87,6 +97,22 @@ export async function createGateway(env: GatewayEnv) {
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // graphql-ws on the same port and path; @apollo/gateway cannot execute subscriptions itself.
+  const subscriptions = createSubscriptionServer({
+    ...subscriptionOptions,
+    httpServer,
+    authenticate,
+    sign,
+    log,
+    urlOverride: env.subgraphUrlOverride,
+    isProd: env.NODE_ENV === 'production',
+    executeOperation: async (request, identity) => {
+      const { body } = await apollo.executeOperation(request, { contextValue: { identity } });
+      if (body.kind === 'single') return body.singleResult;
+      return { errors: [{ message: 'Incremental delivery is not supported over WebSocket.' }] };
+    },
+  });
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.update(coreSupergraphSdl));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: env.NODE_ENV !== 'production',
@@ -108,6 +134,10 @@ export async function createGateway(env: GatewayEnv) {
   app.get('/ready', (_req, res) => {
     res.json({ status: 'ready', service: 'gateway' });
   });
+  if (env.NODE_ENV !== 'production')
+    app.get('/debug/subscriptions', (_req, res) => {
+      res.json(subscriptions.metrics());
+    });
   app.use(
     '/graphql',
     express.json({ limit: env.BODY_LIMIT }),
@@ -130,6 +160,8 @@ export async function createGateway(env: GatewayEnv) {
 
   return {
     log,
+    /** Live subscription counts: upstream per subgraph, client subscriptions, shared groups. */
+    subscriptionMetrics: subscriptions.metrics,
     async listen(port = env.PORT, host = env.HOST) {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -138,7 +170,15 @@ export async function createGateway(env: GatewayEnv) {
       const actual = (httpServer.address() as AddressInfo).port;
       const url = `http://${host}:${actual}/graphql`;
       log.info({ url }, 'gateway listening');
-      return { url, port: actual, stop: () => apollo.stop() };
+      return {
+        url,
+        port: actual,
+        stop: async () => {
+          // Upgraded sockets would keep the HTTP server from closing: end them first.
+          await subscriptions.dispose();
+          await apollo.stop();
+        },
+      };
     },
   };
 }

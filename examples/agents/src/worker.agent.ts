@@ -8,6 +8,11 @@ export interface WorkerOptions {
   steps?: number;
   /** How long one step takes. Default 1000 ms. */
   stepMs?: number;
+  /**
+   * End each progress message with ` @<epoch ms>` of the moment the agent published it, so a
+   * benchmark can measure agent-to-subscriber latency. Default false.
+   */
+  timestamps?: boolean;
 }
 
 /**
@@ -20,10 +25,12 @@ export class WorkerExecutor implements ExampleExecutor {
   private readonly running = new RunningTasks();
   private readonly steps: number;
   private readonly stepMs: number;
+  private readonly timestamps: boolean;
 
   constructor(options: WorkerOptions = {}) {
     this.steps = options.steps ?? 5;
     this.stepMs = options.stepMs ?? 1000;
+    this.timestamps = options.timestamps ?? false;
   }
 
   async execute(ctx: RequestContext, bus: ExecutionEventBus): Promise<void> {
@@ -33,7 +40,8 @@ export class WorkerExecutor implements ExampleExecutor {
     try {
       for (let i = 1; i <= this.steps; i++) {
         if (!(await pause(this.stepMs, signal))) return;
-        publishStatus(bus, ref, TaskState.TASK_STATE_WORKING, `step ${i}/${this.steps}`);
+        const stamp = this.timestamps ? ` @${Date.now()}` : '';
+        publishStatus(bus, ref, TaskState.TASK_STATE_WORKING, `step ${i}/${this.steps}${stamp}`);
         publishArtifact(bus, ref, {
           artifactId: 'report',
           name: 'report',

@@ -48,6 +48,11 @@ export interface Platform {
   env: NodeJS.ProcessEnv;
   /** Starts a subgraph again after it was stopped or killed, on the same port. */
   restart(name: SubgraphName): Promise<ServiceProcess>;
+  /**
+   * Starts one more replica of a subgraph or of the gateway on a free port (scale-out tests);
+   * replicas are stopped with the platform.
+   */
+  startReplica(name: SubgraphName | 'gateway', env?: NodeJS.ProcessEnv): Promise<ServiceProcess>;
   stop(): Promise<void>;
 }
 
@@ -66,17 +71,32 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   for (const name of SUBGRAPHS)
     env[`SUBGRAPH_${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
 
-  const startSubgraph = (name: SubgraphName) =>
+  const startSubgraph = (name: SubgraphName, port = ports[name], extra: NodeJS.ProcessEnv = {}) =>
     startService({
       name,
       entry: `subgraphs/${name}/src/index.ts`,
-      port: ports[name],
-      env: { ...env, ...options.serviceEnv?.[name] },
+      port,
+      env: { ...env, ...options.serviceEnv?.[name], ...extra },
       readyPath: '/ready',
       onLine: options.onLine,
     });
+  const startGateway = (port: number, extra: NodeJS.ProcessEnv = {}) =>
+    startService({
+      name: 'gateway',
+      entry: 'gateway/src/index.ts',
+      port,
+      env: {
+        ...env,
+        GATEWAY_IDENTITY_PRIVATE_KEY: options.secrets.identity.privateKeyPem,
+        ...options.serviceEnv?.gateway,
+        ...extra,
+      },
+      readyPath: '/ready',
+      onLine: options.onLine,
+    });
+  const replicas: ServiceProcess[] = [];
 
-  const started = await Promise.allSettled(SUBGRAPHS.map(startSubgraph));
+  const started = await Promise.allSettled(SUBGRAPHS.map((name) => startSubgraph(name)));
   const failed = started.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   const subgraphs = {} as Record<SubgraphName, ServiceProcess>;
   started.forEach((r, i) => {
@@ -88,18 +108,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   }
   let gateway: ServiceProcess;
   try {
-    gateway = await startService({
-      name: 'gateway',
-      entry: 'gateway/src/index.ts',
-      port: ports.gateway,
-      env: {
-        ...env,
-        GATEWAY_IDENTITY_PRIVATE_KEY: options.secrets.identity.privateKeyPem,
-        ...options.serviceEnv?.gateway,
-      },
-      readyPath: '/ready',
-      onLine: options.onLine,
-    });
+    gateway = await startGateway(ports.gateway);
   } catch (err) {
     await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
     throw err;
@@ -114,7 +123,17 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       subgraphs[name] = await startSubgraph(name);
       return subgraphs[name];
     },
+    async startReplica(name, extra) {
+      const port = await freePort();
+      const replica =
+        name === 'gateway'
+          ? await startGateway(port, extra)
+          : await startSubgraph(name, port, extra);
+      replicas.push(replica);
+      return replica;
+    },
     async stop() {
+      await Promise.all(replicas.map((r) => r.stop()));
       await gateway.stop();
       await Promise.all(Object.values(subgraphs).map((s) => s.stop()));
     },

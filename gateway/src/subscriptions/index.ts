@@ -1,0 +1,3 @@
+export { createSubscriptionServer, type SubscriptionServerOptions } from './ws-server';
+export type { SubscriptionMetrics } from './metrics';
+export { toWebSocketUrl } from './upstream';

@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import type http from 'node:http';
+import {
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  parse,
+  print,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import WebSocket, { WebSocketServer } from 'ws';
+import { ErrorCode, type Identity, type Logger } from '@agentry/core';
+import type { Authenticator } from '../authenticate';
+import { depthLimit, MAX_TOKENS } from '../limits';
+import { gatewayError, publicError, toGraphQLErrors } from './errors';
+import { createMetrics, type SubscriptionMetrics } from './metrics';
+import { createPlanningState, type PlanningState } from './planner';
+import { createSharedSubscriptions } from './shared';
+import { createUpstreamPool } from './upstream';
+
+export interface SubscriptionServerOptions {
+  /** The gateway's HTTP server; graphql-ws shares its port. */
+  httpServer: http.Server;
+  /** Path of the WebSocket endpoint (default `/graphql`, the same as HTTP). */
+  path?: string;
+  /** The same authenticator as HTTP; `connection_init` carries `{authorization: "Bearer ..."}`. */
+  authenticate: Authenticator;
+  /** Signs identity tokens with the gateway's key. */
+  sign: (identity: Identity) => Promise<string>;
+  log: Logger;
+  /** A configured URL for a subgraph (`SUBGRAPH_<NAME>_URL`); else the supergraph's routing URL. */
+  urlOverride?: (subgraph: string) => string | undefined;
+  /**
+   * Runs queries and mutations sent over the socket through the HTTP pipeline (same planner,
+   * limits and error formatting). Without it they are refused with BAD_REQUEST.
+   */
+  executeOperation?: (
+    request: { query: string; variables?: Record<string, unknown>; operationName?: string },
+    identity: Identity,
+  ) => Promise<FormattedExecutionResult>;
+  /** Server ping interval; a socket that misses a pong for as long is cut (default 12 000 ms). */
+  keepAliveMs?: number;
+  /** Unsent bytes after which a client socket is closed with 1013 (default 4 MiB). */
+  maxBufferedBytes?: number;
+  /** Grace for a slow socket's close frame before it is cut (default 5000 ms). */
+  slowCloseGraceMs?: number;
+  /** Timeout of one `_entities` request (default 10 000 ms). */
+  entityTimeoutMs?: number;
+  /** Largest message a client may send (default 1 MiB). */
+  maxMessageBytes?: number;
+  /** Production mode: graphql-ws hides internal error messages in close reasons. */
+  isProd?: boolean;
+}
+
+interface SubscriptionContext {
+  identity: Identity;
+  socket: WebSocket;
+  id: string;
+  query: string;
+  variables: Record<string, unknown>;
+  state: PlanningState;
+}
+
+/** JSON with sorted keys: equal variables give equal dedup keys whatever their key order. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** Subscriptions are shared only between callers with the same user, roles and scopes. */
+function dedupKey(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown>,
+  identity: Identity,
+) {
+  return createHash('sha256')
+    .update(
+      stableJson([
+        print(document),
+        operationName ?? null,
+        variables,
+        identity.userId,
+        [...identity.roles].sort(),
+        identity.scopes ? [...identity.scopes].sort() : null,
+      ]),
+    )
+    .digest('base64url');
+}
+
+/**
+ * Serves GraphQL over WebSocket (graphql-ws) on the gateway's own port and executes federated
+ * subscriptions itself (@apollo/gateway refuses them): plan with the query planner, subscribe to
+ * the owning subgraph, complete each event with `_entities` fetches, share identical
+ * subscriptions. Call `update` with every supergraph the gateway loads.
+ */
+export function createSubscriptionServer(options: SubscriptionServerOptions) {
+  const { log } = options;
+  const metrics = createMetrics();
+  let state: PlanningState | undefined;
+  const urlOf = (subgraph: string) =>
+    options.urlOverride?.(subgraph) ?? state?.routingUrls.get(subgraph);
+  const upstream = createUpstreamPool({ urlOf, sign: options.sign, log, metrics });
+  const shared = createSharedSubscriptions({
+    log,
+    metrics,
+    maxBufferedBytes: options.maxBufferedBytes,
+    slowCloseGraceMs: options.slowCloseGraceMs,
+  });
+
+  const wss = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path ?? '/graphql',
+    maxPayload: options.maxMessageBytes ?? 1024 * 1024,
+  });
+
+  const refuse = (message: string, code: string) => [
+    new GraphQLError(message, { extensions: { code } }),
+  ];
+
+  function subscribe(args: ExecutionArgs): ExecutionResult | AsyncIterableIterator<never> {
+    const ctx = args.contextValue as SubscriptionContext;
+    const { state: current, identity } = ctx;
+    let plan;
+    try {
+      plan = current.planSubscription(args.document, args.operationName);
+    } catch (err) {
+      log.error({ err }, 'subscription could not be planned');
+      return { errors: toGraphQLErrors([gatewayError('This subscription cannot be planned.')]) };
+    }
+    const key = dedupKey(args.document, args.operationName, ctx.variables, identity);
+    const variablesFor = (names: readonly string[] = []) =>
+      Object.fromEntries(names.filter((n) => n in ctx.variables).map((n) => [n, ctx.variables[n]]));
+    return shared.join(
+      key,
+      async () => ({
+        upstream: await upstream.subscribe(plan.primary.serviceName, {
+          query: plan.primary.operation,
+          operationName: plan.primary.operationName,
+          variables: variablesFor(plan.primary.variableUsages),
+          identity,
+        }),
+        context: {
+          plan,
+          document: args.document,
+          operationName: args.operationName,
+          rawVariables: args.variableValues as Record<string, unknown> | undefined,
+          schema: current.apiSchema,
+          identity,
+          variables: ctx.variables,
+          urlOf,
+          sign: options.sign,
+          log,
+          timeoutMs: options.entityTimeoutMs ?? 10_000,
+        },
+      }),
+      ctx.socket,
+      ctx.id,
+    );
+  }
+
+  async function execute(args: ExecutionArgs): Promise<ExecutionResult> {
+    const ctx = args.contextValue as SubscriptionContext;
+    if (!options.executeOperation)
+      return {
+        errors: refuse('Send queries and mutations over HTTP POST.', 'BAD_REQUEST'),
+      };
+    const result = await options.executeOperation(
+      {
+        query: ctx.query,
+        variables: args.variableValues ?? undefined,
+        operationName: args.operationName ?? undefined,
+      },
+      ctx.identity,
+    );
+    return {
+      data: result.data,
+      ...(result.errors ? { errors: toGraphQLErrors(result.errors) } : {}),
+    };
+  }
+
+  const server = useServer<Record<string, unknown>, { identity?: Identity }>(
+    {
+      isProd: options.isProd,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const authorization = params.authorization ?? params.Authorization;
+        if (authorization !== undefined && typeof authorization !== 'string') return false;
+        try {
+          ctx.extra.identity = await options.authenticate(authorization || undefined);
+          return true;
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+      },
+      onSubscribe: (ctx, id, payload) => {
+        if (!state) return refuse('The gateway is still starting; retry shortly.', 'BAD_REQUEST');
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: MAX_TOKENS });
+        } catch (err) {
+          return refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED');
+        }
+        const invalid = validate(state.apiSchema, document, [...specifiedRules, depthLimit()]);
+        if (invalid.length)
+          return invalid.map(
+            (e) =>
+              new GraphQLError(e.message, {
+                nodes: e.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
+              }),
+          );
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return refuse('Name the operation to run.', 'BAD_REQUEST');
+        const coerced = getVariableValues(
+          state.apiSchema,
+          operation.variableDefinitions ?? [],
+          payload.variables ?? {},
+        );
+        if (coerced.errors)
+          return coerced.errors.map(
+            (e) => new GraphQLError(e.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }),
+          );
+        const contextValue: SubscriptionContext = {
+          identity: ctx.extra.identity!,
+          socket: ctx.extra.socket,
+          id,
+          query: payload.query,
+          variables: coerced.coerced,
+          state,
+        };
+        return {
+          schema: state.apiSchema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
+      },
+      subscribe,
+      execute,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => publicError(e.toJSON(), log)),
+    },
+    wss,
+    options.keepAliveMs ?? 12_000,
+  );
+
+  return {
+    /** Rebuilds the API schema and planner from a newly loaded supergraph. */
+    update(supergraphSdl: string) {
+      try {
+        state = createPlanningState(supergraphSdl);
+      } catch (err) {
+        log.error({ err }, 'subscription planner could not load the supergraph; keeping the last');
+      }
+    },
+    /** Live subscription counts (tests, debugging). */
+    metrics: (): SubscriptionMetrics => metrics.snapshot(),
+    /** Ends every client and upstream subscription and closes the WebSocket server. */
+    async dispose() {
+      shared.closeAll();
+      await server.dispose();
+      await upstream.dispose();
+    },
+  };
+}
+export type SubscriptionServer = ReturnType<typeof createSubscriptionServer>;
