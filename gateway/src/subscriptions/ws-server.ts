@@ -125,10 +125,6 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     maxPayload: options.maxMessageBytes ?? 1024 * 1024,
   });
 
-  const refuse = (message: string, code: string) => [
-    new GraphQLError(message, { extensions: { code } }),
-  ];
-
   function subscribe(args: ExecutionArgs): ExecutionResult | AsyncIterableIterator<never> {
     const ctx = args.contextValue as SubscriptionContext;
     const { state: current, identity } = ctx;
@@ -190,6 +186,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     };
   }
 
+  const documents = new Map<string, CheckedDocument>();
+
   const server = useServer<Record<string, unknown>, { identity?: Identity }>(
     {
       isProd: options.isProd,
@@ -206,21 +204,17 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       },
       onSubscribe: (ctx, id, payload) => {
         if (!state) return refuse('The gateway is still starting; retry shortly.', 'BAD_REQUEST');
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: MAX_TOKENS });
-        } catch (err) {
-          return refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED');
+        // Thousands of clients send the same few documents: parse and validate each once per
+        // schema and share the AST (a parsed document per subscriber is most of its memory).
+        let checked = documents.get(payload.query);
+        if (!checked || checked.state !== state) {
+          checked = checkDocument(state, payload.query);
+          if (documents.size >= DOCUMENT_CACHE_SIZE)
+            documents.delete(documents.keys().next().value!);
+          documents.set(payload.query, checked);
         }
-        const invalid = validate(state.apiSchema, document, [...specifiedRules, depthLimit()]);
-        if (invalid.length)
-          return invalid.map(
-            (e) =>
-              new GraphQLError(e.message, {
-                nodes: e.nodes,
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
-              }),
-          );
+        if ('errors' in checked) return checked.errors;
+        const { document } = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return refuse('Name the operation to run.', 'BAD_REQUEST');
         const coerced = getVariableValues(
@@ -276,3 +270,38 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
   };
 }
 export type SubscriptionServer = ReturnType<typeof createSubscriptionServer>;
+
+const refuse = (message: string, code: string) => [
+  new GraphQLError(message, { extensions: { code } }),
+];
+
+/** How many distinct subscription documents stay parsed (the oldest is dropped first). */
+const DOCUMENT_CACHE_SIZE = 500;
+
+type CheckedDocument =
+  | { state: PlanningState; document: DocumentNode }
+  | { state: PlanningState; errors: readonly GraphQLError[] };
+
+/** Parses and validates a document against the current API schema (with the depth limit). */
+function checkDocument(state: PlanningState, query: string): CheckedDocument {
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: MAX_TOKENS });
+  } catch (err) {
+    return { state, errors: refuse((err as Error).message, 'GRAPHQL_PARSE_FAILED') };
+  }
+  const invalid = validate(state.apiSchema, document, [...specifiedRules, depthLimit()]);
+  if (invalid.length) {
+    return {
+      state,
+      errors: invalid.map(
+        (e) =>
+          new GraphQLError(e.message, {
+            nodes: e.nodes,
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...e.extensions },
+          }),
+      ),
+    };
+  }
+  return { state, document };
+}
