@@ -23,6 +23,7 @@ import { createAuthenticator } from './authenticate';
 import { depthLimit, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 import { createSubscriptionServer, type SubscriptionServerOptions } from './subscriptions';
+import { createMcpRouter } from './mcp';
 
 export interface GatewayContext {
   identity: Identity;
@@ -48,6 +49,12 @@ function routingUrls(supergraphSdl: string): Record<string, string> {
   for (const m of supergraphSdl.matchAll(/@join__graph\(name:\s*"([^"]+)",\s*url:\s*"([^"]+)"\)/g))
     urls[m[1]] = m[2];
   return urls;
+}
+
+/** An address that reaches a server listening on `host` from the same machine. */
+function loopbackHost(host: string) {
+  if (host === '' || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** Tuning of the WebSocket side (tests shrink the slow-consumer limit, for instance). */
@@ -158,6 +165,18 @@ export async function createGateway(
     }),
   );
 
+  // MCP tools run GraphQL on this very server, over loopback, once it listens.
+  let graphqlEndpoint = '';
+  app.use(
+    '/mcp',
+    createMcpRouter({
+      authenticate,
+      graphqlEndpoint: () => graphqlEndpoint,
+      log,
+      bodyLimit: '1mb',
+    }),
+  );
+
   return {
     log,
     /** Live subscription counts: upstream per subgraph, client subscriptions, shared groups. */
@@ -169,6 +188,7 @@ export async function createGateway(
       });
       const actual = (httpServer.address() as AddressInfo).port;
       const url = `http://${host}:${actual}/graphql`;
+      graphqlEndpoint = `http://${loopbackHost(host)}:${actual}/graphql`;
       log.info({ url }, 'gateway listening');
       return {
         url,

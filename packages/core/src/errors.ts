@@ -12,6 +12,10 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   INSUFFICIENT_CREDITS: 'INSUFFICIENT_CREDITS',
   AGENT_UNREACHABLE: 'AGENT_UNREACHABLE',
+  /** An MCP tool server did not answer (connection refused, broken protocol). */
+  TOOL_UNREACHABLE: 'TOOL_UNREACHABLE',
+  /** A call to a remote agent or tool took longer than allowed and was cut. */
+  TIMEOUT: 'TIMEOUT',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

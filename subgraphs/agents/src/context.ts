@@ -1,6 +1,7 @@
 import type { SubgraphContext } from '@agentry/subgraph-kit';
-import type { CardSettings } from './env';
+import type { CardSettings, ToolServerSettings } from './env';
 
 export interface AgentsContext extends SubgraphContext {
   cards: CardSettings;
+  tools: ToolServerSettings;
 }

@@ -19,15 +19,21 @@ export function loadAgentsEnv(env: NodeJS.ProcessEnv = process.env) {
         .int()
         .refine((n) => n === 0 || n >= 1000, 'AGENT_CARD_REFRESH_MS must be 0 (off) or >= 1000')
         .default(300_000),
+      /** How often registered MCP tool servers are re-described (default 5 minutes); 0: off. */
+      TOOL_SERVER_REFRESH_MS: z.coerce
+        .number()
+        .int()
+        .refine((n) => n === 0 || n >= 1000, 'TOOL_SERVER_REFRESH_MS must be 0 (off) or >= 1000')
+        .default(300_000),
     },
     env,
   );
+  // Tool servers are user-given URLs too: the same SSRF rule as agent cards.
+  const allowPrivate = config.AGENTRY_ALLOW_PRIVATE_URLS ?? config.NODE_ENV !== 'production';
   return {
     ...config,
-    cards: {
-      allowPrivate: config.AGENTRY_ALLOW_PRIVATE_URLS ?? config.NODE_ENV !== 'production',
-      timeoutMs: CARD_TIMEOUT_MS,
-    } satisfies CardSettings,
+    cards: { allowPrivate, timeoutMs: CARD_TIMEOUT_MS } satisfies CardSettings,
+    tools: { allowPrivate, timeoutMs: TOOL_SERVER_TIMEOUT_MS } satisfies ToolServerSettings,
   };
 }
 export type AgentsEnv = ReturnType<typeof loadAgentsEnv>;
@@ -37,6 +43,15 @@ export const CARD_TIMEOUT_MS = 5000;
 
 /** How cards are fetched. */
 export interface CardSettings {
+  allowPrivate: boolean;
+  timeoutMs: number;
+}
+
+/** An MCP server that takes longer than this to describe itself counts as unreachable. */
+export const TOOL_SERVER_TIMEOUT_MS = 5000;
+
+/** How MCP tool servers are reached. */
+export interface ToolServerSettings {
   allowPrivate: boolean;
   timeoutMs: number;
 }

@@ -5,7 +5,9 @@ import type { AgentsContext } from './context';
 import { loadAgentsEnv } from './env';
 import { InitAgents1764100000000 } from './migrations/1764100000000-init-agents';
 import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards';
+import { ToolServers1764800000000 } from './migrations/1764800000000-tool-servers';
 import { buildSchema } from './schema';
+import { startToolServerRefresher } from './tool-server.refresher';
 
 export const agentsSubgraph = (): SubgraphDefinition<AgentsContext> => {
   const env = loadAgentsEnv();
@@ -13,15 +15,27 @@ export const agentsSubgraph = (): SubgraphDefinition<AgentsContext> => {
     name: 'agents',
     defaultPort: 4002,
     entities: [Agent],
-    migrations: [InitAgents1764100000000, AgentCards1764700000000],
+    migrations: [InitAgents1764100000000, AgentCards1764700000000, ToolServers1764800000000],
     buildSchema,
-    extendContext: (base) => ({ ...base, cards: env.cards }),
-    startWorkers: async (deps) =>
-      startCardRefresher({
-        dataSource: deps.dataSource,
-        log: deps.log,
-        settings: env.cards,
-        intervalMs: env.AGENT_CARD_REFRESH_MS,
-      }),
+    extendContext: (base) => ({ ...base, cards: env.cards, tools: env.tools }),
+    startWorkers: async (deps) => {
+      const stops = [
+        await startCardRefresher({
+          dataSource: deps.dataSource,
+          log: deps.log,
+          settings: env.cards,
+          intervalMs: env.AGENT_CARD_REFRESH_MS,
+        }),
+        await startToolServerRefresher({
+          dataSource: deps.dataSource,
+          log: deps.log,
+          settings: env.tools,
+          intervalMs: env.TOOL_SERVER_REFRESH_MS,
+        }),
+      ];
+      return async () => {
+        await Promise.all(stops.map((stop) => stop()));
+      };
+    },
   };
 };

@@ -5,7 +5,7 @@ import { isUuid, type SubgraphDeps } from '@agentry/subgraph-kit';
 import { capture, holdState, release } from './ledger';
 
 export const SETTLEMENT_CONSUMER = 'billing.task-settlement';
-export const SETTLEMENT_TOPICS = ['task.completed', 'task.state_changed'];
+export const SETTLEMENT_TOPICS = ['task.completed', 'task.state_changed', 'tool.call_settled'];
 
 /** Terminal states that mean the requester pays nothing. */
 const RELEASING_STATES = new Set(['FAILED', 'CANCELED', 'REJECTED']);
@@ -76,6 +76,8 @@ export async function settleTaskEvent(
   feeBasisPoints: number,
 ) {
   const p = event.payload ?? {};
+  if (event.topic === 'tool.call_settled')
+    return settleToolCall(event, p, manager, log, feeBasisPoints);
   const taskId = p.taskId;
   if (!isUuid(taskId)) {
     log.warn(
@@ -120,6 +122,39 @@ export async function settleTaskEvent(
       await capture(m, { taskId, payeeId: providerId, feeBasisPoints });
     });
   }
+}
+
+/**
+ * A paid MCP tool call, held under its invocation id: captured (payout to the tool server's
+ * owner, fee to the platform) when the call succeeded, released when it failed or timed out.
+ */
+async function settleToolCall(
+  event: StoredEvent<Payload>,
+  p: Record<string, unknown>,
+  manager: EntityManager,
+  log: Logger,
+  feeBasisPoints: number,
+) {
+  const { invocationId, ownerId, charged } = p;
+  if (!isUuid(invocationId) || !isUuid(ownerId) || typeof charged !== 'boolean') {
+    log.warn({ eventId: event.id, topic: event.topic }, 'malformed tool.call_settled skipped');
+    return;
+  }
+  await step(manager, log, event, 'recording the tool call', (m) =>
+    markSeen(m, invocationId.toLowerCase(), charged ? 'COMPLETED' : 'FAILED', null),
+  );
+  await step(
+    manager,
+    log,
+    event,
+    charged ? 'capturing the tool call' : 'releasing the tool call',
+    (m) =>
+      charged
+        ? capture(m, { taskId: invocationId, payeeId: ownerId, feeBasisPoints }).then(
+            () => undefined,
+          )
+        : release(m, { taskId: invocationId, reason: 'Tool call failed' }).then(() => undefined),
+  );
 }
 
 /**

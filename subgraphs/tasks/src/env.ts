@@ -19,6 +19,10 @@ export function loadTasksEnv(env: NodeJS.ProcessEnv = process.env) {
       TASK_LEASE_MS: z.coerce.number().int().min(200).default(15_000),
       /** Tasks one process runs at once (default 50). */
       TASK_RUNNER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+      /** A tool call without progress for this long is cut (TIMEOUT); default 30 s. */
+      TOOL_CALL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+      /** No tool call lasts longer than this, progress or not; default 120 s. */
+      TOOL_CALL_MAX_TOTAL_MS: z.coerce.number().int().min(100).default(120_000),
       /** Run tasks in this process (default on); off for a read-only replica. */
       TASK_RUNNER: flag.default(true),
     },

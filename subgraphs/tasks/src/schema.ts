@@ -4,6 +4,7 @@ import { agentReference } from './agent.ref';
 import { TaskCommandsResolver } from './task-commands.resolver';
 import { TaskEventResolver } from './task-event.resolver';
 import { TaskSubscriptionResolver } from './task-subscription.resolver';
+import { ToolCallResolver, ToolRef, toolReference } from './tool-call.resolver';
 import { TaskMessageResolver } from './task-message.resolver';
 import { taskReference } from './task.reference';
 import { TaskResolver } from './task.resolver';
@@ -16,7 +17,10 @@ export const buildSchema = () =>
       TaskMessageResolver,
       TaskEventResolver,
       TaskSubscriptionResolver,
+      ToolCallResolver,
       AgentTasksResolver,
     ],
-    referenceResolvers: { Task: taskReference, Agent: agentReference },
+    // Tool is reached only through the agents subgraph; this one adds `stats` to it.
+    orphanedTypes: [ToolRef],
+    referenceResolvers: { Task: taskReference, Agent: agentReference, Tool: toolReference },
   });

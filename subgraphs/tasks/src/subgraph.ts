@@ -8,6 +8,8 @@ import { startJobQueue } from './job-queue';
 import { InitTasks1764500000000 } from './migrations/1764500000000-init-tasks';
 import { TaskRunner1764600000000 } from './migrations/1764600000000-task-runner';
 import { TaskEventStream1764800000000 } from './migrations/1764800000000-task-event-stream';
+import { ToolCalls1764900000000 } from './migrations/1764900000000-tool-calls';
+import { startToolServerProjection } from './tool-server-projection.consumer';
 import { TaskRunner } from './runner';
 import { buildSchema } from './schema';
 import { TaskEventStream } from './task-event-stream';
@@ -24,12 +26,18 @@ export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
     name: 'tasks',
     defaultPort: 4005,
     entities: [AgentProjection, Task, TaskMessage, TaskArtifact, TaskEvent],
-    migrations: [InitTasks1764500000000, TaskRunner1764600000000, TaskEventStream1764800000000],
+    migrations: [
+      InitTasks1764500000000,
+      TaskRunner1764600000000,
+      TaskEventStream1764800000000,
+      ToolCalls1764900000000,
+    ],
     subscriptions: true,
     buildSchema,
     extendContext: (base) => ({ ...base, services }),
     startWorkers: async (deps) => {
       const stopProjection = await startAgentProjection(deps);
+      const stopToolProjection = await startToolServerProjection(deps);
       const queue = await startJobQueue(deps.env.DATABASE_URL, deps.log);
       const runner = env.TASK_RUNNER ? new TaskRunner(deps.dataSource, queue, env, deps.log) : null;
       await runner?.start();
@@ -48,6 +56,7 @@ export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
         await runner?.stop();
         await queue.stop();
         await stopProjection();
+        await stopToolProjection();
       };
     },
   };

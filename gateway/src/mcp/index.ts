@@ -1,0 +1,3 @@
+export { createMcpRouter, type McpRouterOptions } from './router';
+export { createMarketplaceMcpServer, AGENTRY_VERSION, INSTRUCTIONS } from './server';
+export { createGraphQLCaller, ToolError, type GraphQLCaller } from './graphql';

@@ -1,0 +1,125 @@
+import { AppError, ErrorCode } from '@agentry/core';
+import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+/*
+ * Every failure of a request to a tool server becomes an AppError with a public code, so
+ * resolvers can pass it on as it is. What the server refused for a reason the caller can act on
+ * (unknown tool, invalid params) is BAD_USER_INPUT with the server's words; running out of time
+ * during a call is TIMEOUT; everything else (refused connections, broken answers, a server that
+ * fails internally) is TOOL_UNREACHABLE.
+ */
+
+/** MCP's "resource not found" (the spec's code; the SDK has no constant for it). */
+export const RESOURCE_NOT_FOUND = -32002;
+
+const REFUSALS = new Set<number>([
+  McpErrorCode.InvalidParams,
+  McpErrorCode.InvalidRequest,
+  McpErrorCode.MethodNotFound,
+]);
+
+/** Where a request went and what it was, for messages. */
+export interface RequestContext {
+  /** The server's URL, or the command line of a stdio server. */
+  target: string;
+  /** What was asked, e.g. `tool "add"` or `the initialize handshake`. */
+  what: string;
+  /**
+   * Whether running out of time is TIMEOUT (a tool call or a read: the server is there but
+   * slow) or TOOL_UNREACHABLE (the handshake or a listing: the server is not answering).
+   */
+  timeoutIsTimeout: boolean;
+  timeoutMs?: number;
+}
+
+export const unreachable = (target: string, detail: string, extensions?: Record<string, unknown>) =>
+  new AppError(
+    ErrorCode.TOOL_UNREACHABLE,
+    `The tool server at ${target} did not answer: ${detail}`,
+    extensions,
+  );
+
+/** `err` from a request as an AppError. AppErrors pass unchanged, except the SSRF guard's DNS ones. */
+export function toAppError(err: unknown, ctx: RequestContext): AppError {
+  if (err instanceof AppError) {
+    // The SSRF guard belongs to the A2A adapter and speaks of agents when a host does not resolve.
+    if (err.extensions.code === ErrorCode.AGENT_UNREACHABLE) {
+      return unreachable(ctx.target, err.message);
+    }
+    return err;
+  }
+  if (err instanceof McpError) return fromMcpError(err, ctx);
+  if (err instanceof StreamableHTTPError) {
+    const status = err.code !== undefined && err.code > 0 ? `HTTP ${err.code}: ` : '';
+    const detail = err.message
+      .replace(/^Streamable HTTP error: /, '')
+      .replace(/^Error POSTing to endpoint: /, '')
+      // A server that is not an MCP server may answer with a whole HTML page.
+      .replace(/<[^>]*>/g, ' ');
+    return unreachable(ctx.target, `${status}${clip(detail)} (${ctx.what}).`);
+  }
+  if (isZodError(err)) {
+    return unreachable(
+      ctx.target,
+      `its answer to ${ctx.what} is not a valid MCP message (${clip(err.message)}).`,
+    );
+  }
+  return unreachable(ctx.target, `${describe(err)} (${ctx.what}).`);
+}
+
+function fromMcpError(err: McpError, ctx: RequestContext): AppError {
+  const message = err.message.replace(/^(MCP error -?\d+: )+/, '');
+  const extensions = { mcpErrorCode: err.code };
+  if (err.code === McpErrorCode.RequestTimeout) {
+    const within = ctx.timeoutMs === undefined ? '' : ` within ${ctx.timeoutMs} ms`;
+    if (ctx.timeoutIsTimeout) {
+      return new AppError(
+        ErrorCode.TIMEOUT,
+        `The tool server at ${ctx.target} did not finish ${ctx.what}${within}; the call was cut.`,
+      );
+    }
+    return unreachable(ctx.target, `no answer to ${ctx.what}${within}.`);
+  }
+  if (err.code === McpErrorCode.ConnectionClosed) {
+    return unreachable(ctx.target, `the connection closed during ${ctx.what} (${message}).`);
+  }
+  if (REFUSALS.has(err.code)) {
+    return new AppError(
+      ErrorCode.BAD_USER_INPUT,
+      `The tool server at ${ctx.target} refused ${ctx.what}: ${message}`,
+      extensions,
+    );
+  }
+  if (err.code === RESOURCE_NOT_FOUND) {
+    return new AppError(
+      ErrorCode.NOT_FOUND,
+      `The tool server at ${ctx.target} has no such resource (${ctx.what}): ${message}`,
+      extensions,
+    );
+  }
+  // The server answered, but with an error of its own (a tool that threw, an internal error):
+  // nothing the caller can change, and no working answer either.
+  return new AppError(
+    ErrorCode.TOOL_UNREACHABLE,
+    `The tool server at ${ctx.target} failed ${ctx.what}: ${message}`,
+    extensions,
+  );
+}
+
+const isZodError = (err: unknown): err is Error =>
+  err instanceof Error && (err.name === 'ZodError' || err.name === '$ZodError');
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  // fetch() reports "fetch failed" and keeps the reason (ECONNREFUSED, ...) in `cause`.
+  const cause = err.cause as NodeJS.ErrnoException | undefined;
+  const detail = cause?.code ?? cause?.message;
+  return detail ? `${err.message} (${detail})` : err.message;
+}
+
+// Error bodies can be long; a message should stay readable.
+const clip = (text: string, max = 200) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+};

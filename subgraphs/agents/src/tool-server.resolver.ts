@@ -1,0 +1,253 @@
+import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput, forbidden, notFound } from '@agentry/core';
+import {
+  isAdmin,
+  isUuid,
+  PageArgs,
+  requireRole,
+  requireUser,
+  type SubgraphContext,
+} from '@agentry/subgraph-kit';
+import type { AgentsContext } from './context';
+import { RegisterToolServerInput, ToolServerIdArgs } from './register-tool-server.input';
+import { ToolAccessArgs } from './tool-grant.args';
+import { checkToolServer, normalizeToolServerUrl, readToolServer } from './tool-server.describe';
+import {
+  Tool,
+  ToolGrant,
+  ToolPrompt,
+  ToolResource,
+  ToolResourceTemplate,
+  ToolServer,
+  ToolServerConnection,
+} from './tool-server.entity';
+import {
+  canSeeToolServer,
+  grantsByServerLoader,
+  listToolServers,
+  managesToolServer,
+  mayCall,
+  mayCallAny,
+  toolAccess,
+  toolByIdLoader,
+  toolsByServerLoader,
+  toolServerLoader,
+} from './tool-server.loader';
+import {
+  assertToolServerUrlFree,
+  createToolServer,
+  grantToolAccess,
+  recordToolServerCheck,
+  revokeToolAccess,
+  updateToolServer,
+} from './tool-server.service';
+import { UpdateToolServerArgs } from './update-tool-server.input';
+import { UserRef } from './user-ref';
+
+const serverId = (id: string, argument = 'id') => {
+  if (!isUuid(id)) throw badInput(`${argument} must be a tool server id.`, { argument });
+  return id;
+};
+
+const actorOf = (ctx: SubgraphContext, userId: string) => ({ userId, admin: isAdmin(ctx) });
+
+/** A server the caller may see, else null (a private server without a grant does not exist for them). */
+async function visibleServer(ctx: SubgraphContext, id: string): Promise<ToolServer | null> {
+  const server = await toolServerLoader(ctx).load(id);
+  return server && (await canSeeToolServer(ctx, server)) ? server : null;
+}
+
+/** A tool, if the caller may call it (a tool is shown exactly where it is callable). */
+async function callableTool(ctx: SubgraphContext, id: string): Promise<Tool | null> {
+  const tool = await toolByIdLoader(ctx).load(id);
+  if (!tool) return null;
+  const server = await toolServerLoader(ctx).load(tool.serverId);
+  if (!server) return null;
+  return mayCall(await toolAccess(ctx, server), tool.name) ? tool : null;
+}
+
+export const toolServerReference = {
+  __resolveReference: (ref: { id: string }, ctx: SubgraphContext) =>
+    isUuid(ref.id) ? visibleServer(ctx, ref.id) : null,
+};
+
+export const toolReference = {
+  __resolveReference: (ref: { id: string }, ctx: SubgraphContext) =>
+    typeof ref.id === 'string' ? callableTool(ctx, ref.id) : null,
+};
+
+@Resolver(() => ToolServer)
+export class ToolServerResolver {
+  @Query(() => ToolServer, {
+    nullable: true,
+    description:
+      'One tool server; null when not found or when it is private and you neither own it nor hold a grant on it.',
+  })
+  toolServer(@Args() { id }: ToolServerIdArgs, @Ctx() ctx: SubgraphContext) {
+    return visibleServer(ctx, serverId(id));
+  }
+
+  @Query(() => ToolServerConnection, {
+    description: 'Tool servers you own, public ones and ones granted to you, newest first.',
+  })
+  toolServers(@Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
+    return listToolServers(ctx, args);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'The MCP endpoint: for its owner and admins only (null for others).',
+  })
+  url(@Root() server: ToolServer, @Ctx() ctx: SubgraphContext): string | null {
+    return managesToolServer(ctx, server) ? server.url : null;
+  }
+
+  @FieldResolver(() => UserRef, { description: 'The user who listed this server.' })
+  owner(@Root() server: ToolServer): UserRef {
+    return { id: server.ownerId };
+  }
+
+  @FieldResolver(() => [Tool], {
+    description:
+      'The tools you may call: all for the owner and admins, all of a public server for any signed-in user, else those granted to you.',
+  })
+  async tools(@Root() server: ToolServer, @Ctx() ctx: SubgraphContext): Promise<Tool[]> {
+    const [access, tools] = await Promise.all([
+      toolAccess(ctx, server),
+      toolsByServerLoader(ctx).load(server.id),
+    ]);
+    return tools.filter((t) => mayCall(access, t.name));
+  }
+
+  @FieldResolver(() => [ToolResource], {
+    description: 'Resources of the server, for those who may call at least one of its tools.',
+  })
+  async resources(@Root() server: ToolServer, @Ctx() ctx: SubgraphContext) {
+    return mayCallAny(await toolAccess(ctx, server)) ? server.resources : [];
+  }
+
+  @FieldResolver(() => [ToolResourceTemplate], {
+    description: 'Resource templates, for those who may call at least one tool.',
+  })
+  async resourceTemplates(@Root() server: ToolServer, @Ctx() ctx: SubgraphContext) {
+    return mayCallAny(await toolAccess(ctx, server)) ? server.resourceTemplates : [];
+  }
+
+  @FieldResolver(() => [ToolPrompt], {
+    description: 'Prompts, for those who may call at least one tool.',
+  })
+  async prompts(@Root() server: ToolServer, @Ctx() ctx: SubgraphContext) {
+    return mayCallAny(await toolAccess(ctx, server)) ? server.prompts : [];
+  }
+
+  @FieldResolver(() => [ToolGrant], {
+    description: 'Who may call which tools: for the owner and admins (empty for others).',
+  })
+  async grants(@Root() server: ToolServer, @Ctx() ctx: SubgraphContext): Promise<ToolGrant[]> {
+    if (!managesToolServer(ctx, server)) return [];
+    const grants = await grantsByServerLoader(ctx).load(server.id);
+    return grants.map((g) => ({ user: { id: g.userId }, tools: g.tools, createdAt: g.createdAt }));
+  }
+
+  @Mutation(() => ToolServer, {
+    description:
+      'Lists an MCP server (PUBLISHER role) after connecting to it and cataloguing what it offers; one listing per URL. TOOL_UNREACHABLE when it does not answer, BAD_USER_INPUT for a URL that may not be called.',
+  })
+  async registerToolServer(
+    @Arg('input') input: RegisterToolServerInput,
+    @Ctx() ctx: AgentsContext,
+  ): Promise<ToolServer> {
+    const ownerId = requireRole(ctx, 'PUBLISHER', 'agents:write');
+    const url = normalizeToolServerUrl(input.url);
+    await assertToolServerUrlFree(ctx.db.manager, url);
+    // Described outside the transaction: a slow server must not hold a connection and locks.
+    const catalogue = await readToolServer(url, ctx.tools);
+    const server = await ctx.db.transaction((m) =>
+      createToolServer(
+        m,
+        ownerId,
+        {
+          name: input.name.trim(),
+          url,
+          public: input.public ?? false,
+          priceCredits: input.priceCredits ?? 0,
+        },
+        catalogue,
+      ),
+    );
+    ctx.log.info({ toolServerId: server.id, url }, 'tool server registered');
+    return server;
+  }
+
+  @Mutation(() => ToolServer, {
+    description:
+      "Changes a listing (its owner): name, visibility, every tool's price or single tools' prices.",
+  })
+  updateToolServer(@Args() { id, input }: UpdateToolServerArgs, @Ctx() ctx: SubgraphContext) {
+    const userId = requireUser(ctx, 'agents:write');
+    serverId(id);
+    return ctx.db.transaction((m) =>
+      updateToolServer(m, actorOf(ctx, userId), id, {
+        name: input.name?.trim() ?? undefined,
+        public: input.public ?? undefined,
+        priceCredits: input.priceCredits ?? undefined,
+        toolPrices: input.toolPrices ?? undefined,
+      }),
+    );
+  }
+
+  @Mutation(() => ToolServer, {
+    description:
+      'Describes the server again (its owner or an admin) and updates the catalogue; prices and grants stay. A server that does not answer becomes UNAVAILABLE (no error).',
+  })
+  async refreshToolServer(@Args() { id }: ToolServerIdArgs, @Ctx() ctx: AgentsContext) {
+    requireUser(ctx, 'agents:write');
+    const server = await toolServerLoader(ctx).load(serverId(id));
+    if (!server) throw notFound('Tool server', id);
+    if (!managesToolServer(ctx, server)) {
+      throw forbidden('Only the owner of this tool server or an admin may refresh it.');
+    }
+    const check = await checkToolServer(server.url, ctx.tools);
+    const refreshed = await ctx.db.transaction((m) =>
+      recordToolServerCheck(m, id, check, { publish: 'always' }),
+    );
+    if (!refreshed) throw notFound('Tool server', id);
+    return refreshed;
+  }
+
+  @Mutation(() => ToolServer, {
+    description:
+      "Lets a user call tools of a server (its owner or an admin): the tools named are added to the user's grant; without tools, every tool (also those added later). BAD_USER_INPUT for a tool the server does not have.",
+  })
+  grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
+    const userId = requireUser(ctx, 'agents:write');
+    serverId(args.serverId, 'serverId');
+    if (!isUuid(args.userId)) throw badInput('userId must be a user id.', { argument: 'userId' });
+    return ctx.db.transaction((m) =>
+      grantToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
+    );
+  }
+
+  @Mutation(() => ToolServer, {
+    description:
+      "Takes access back (the owner or an admin): the tools named, or without tools the user's whole grant.",
+  })
+  revokeToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
+    const userId = requireUser(ctx, 'agents:write');
+    serverId(args.serverId, 'serverId');
+    if (!isUuid(args.userId)) throw badInput('userId must be a user id.', { argument: 'userId' });
+    return ctx.db.transaction((m) =>
+      revokeToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
+    );
+  }
+}
+
+@Resolver(() => Tool)
+export class ToolResolver {
+  @FieldResolver(() => ToolServer, { description: 'The server the tool belongs to.' })
+  async server(@Root() tool: Tool, @Ctx() ctx: SubgraphContext): Promise<ToolServer> {
+    const server = await toolServerLoader(ctx).load(tool.serverId);
+    if (!server) throw notFound('Tool server', tool.serverId);
+    return server;
+  }
+}
