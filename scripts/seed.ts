@@ -320,6 +320,7 @@ export async function seedDemo(
   databaseUrl: string,
   examples: ExampleUrls,
   log: (line: string) => void = console.log,
+  toolServers: Partial<Record<'calculator' | 'docstore' | 'slow' | 'flaky', string>> = {},
 ) {
   if (await signIn(gatewayUrl, 'admin')) return false;
   const session: Record<string, { token: string; id: string }> = {};
@@ -398,6 +399,30 @@ export async function seedDemo(
       );
       return r.data?.reviewAgent ? true : undefined;
     });
+  }
+  // MCP tool servers: the calculator is private to Ada with a grant for Grace, the docs are public.
+  const tools: [keyof typeof toolServers, string, boolean, number][] = [
+    ['calculator', 'Calculator', false, 1],
+    ['docstore', 'Handbook', true, 0],
+    ['slow', 'Slow tools', true, 0],
+  ];
+  for (const [key, name, isPublic, priceCredits] of tools) {
+    const url = toolServers[key];
+    if (!url) continue;
+    const d = await must(
+      gatewayUrl,
+      'mutation($i: RegisterToolServerInput!) { registerToolServer(input: $i) { id } }',
+      { i: { url, name, public: isPublic, priceCredits } },
+      session.ada.token,
+    );
+    if (!isPublic) {
+      await must(
+        gatewayUrl,
+        'mutation($s: ID!, $u: ID!) { grantToolAccess(serverId: $s, userId: $u) { id } }',
+        { s: d.registerToolServer.id, u: session.grace.id },
+        session.ada.token,
+      );
+    }
   }
   await must(
     gatewayUrl,

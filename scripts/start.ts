@@ -15,6 +15,11 @@ import {
   startExampleAgents,
   type RunningExampleAgent,
 } from '@agentry/example-agents';
+import {
+  EXAMPLE_MCP_SERVERS,
+  startExampleMcpServers,
+  type RunningExampleMcpServer,
+} from '@agentry/example-mcp';
 import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
 
 /**
@@ -64,6 +69,10 @@ async function main() {
       `${n} agent`,
       a.defaultPort,
     ]),
+    ...Object.entries(EXAMPLE_MCP_SERVERS).map(([n, s]): [string, number] => [
+      `${n} MCP server`,
+      s.defaultPort,
+    ]),
   ];
   for (const [name, port] of ports) {
     if (await portInUse(port))
@@ -83,12 +92,14 @@ async function main() {
 
   let platform: Platform | undefined;
   let examples: RunningExampleAgent[] = [];
+  let mcpServers: RunningExampleMcpServer[] = [];
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('\nstopping…');
     await platform?.stop().catch(() => {});
     await Promise.all(examples.map((a) => a.stop().catch(() => {})));
+    await Promise.all(mcpServers.map((s) => s.stop().catch(() => {})));
     await pg?.stop().catch(() => {});
     process.exit(code);
   };
@@ -98,6 +109,8 @@ async function main() {
   try {
     console.log('starting example A2A agents, subgraphs and gateway…');
     examples = await startExampleAgents();
+    mcpServers = await startExampleMcpServers();
+    const toolUrls = Object.fromEntries(mcpServers.map((s) => [s.name, s.url]));
     const exampleUrls = Object.fromEntries(examples.map((a) => [a.name, a.url])) as ExampleUrls;
     platform = await startPlatform({
       databaseUrl,
@@ -106,7 +119,7 @@ async function main() {
       onLine: printLine,
     });
     platform.gateway.exited.then(() => !stopping && void stop(1));
-    await seedDemo(platform.gatewayUrl, databaseUrl, exampleUrls, (l) => console.log(l));
+    await seedDemo(platform.gatewayUrl, databaseUrl, exampleUrls, (l) => console.log(l), toolUrls);
     const grace = await signIn(platform.gatewayUrl, 'grace');
     const u = DEMO_USERS;
     console.log(`
@@ -114,6 +127,8 @@ Agentry is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
   GraphQL gateway   ${platform.gatewayUrl}
   Example agents    ${examples.map((a) => `${a.name} ${a.url}`).join('  ')}
+  MCP tool servers  ${mcpServers.map((s) => `${s.name} ${s.url}`).join('  ')}
+  Agentry as MCP    ${platform.gatewayUrl.replace(/graphql$/, 'mcp')}  (Authorization: Bearer <API key>)
   Subgraphs         ${Object.values(platform.subgraphs)
     .map((s) => s.baseUrl)
     .join('  ')}

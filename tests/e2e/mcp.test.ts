@@ -5,6 +5,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
 import { startPlatform, type Platform } from '@agentry/devstack';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
+import { startExampleMcpServer } from '@agentry/example-mcp';
 import { gql, ok, testDatabase, testSecrets } from '@agentry/testing';
 
 const ALL_SCOPES = ['agents:read', 'tasks:read', 'tasks:write', 'billing:read', 'tools:call'];
@@ -31,6 +32,8 @@ describe('Agentry as an MCP server', { timeout: 300_000 }, () => {
   const clients: Client[] = [];
   let user: { token: string; id: string };
   let key: { id: string; secret: string };
+  let calculator: { url: string; stop(): Promise<void> } | undefined;
+  let calculatorId: string;
   let mcp: Client;
 
   async function signUp(email: string, publisher = false) {
@@ -121,6 +124,15 @@ describe('Agentry as an MCP server', { timeout: 300_000 }, () => {
       );
       agentIds[name] = d.createAgent.id;
     }
+    calculator = await startExampleMcpServer('calculator', { port: 0 });
+    calculatorId = ok(
+      await gql(
+        gw,
+        'mutation($i: RegisterToolServerInput!) { registerToolServer(input: $i) { id } }',
+        { i: { url: calculator.url, name: 'Calculator', public: true } },
+        publisher.token,
+      ),
+    ).registerToolServer.id;
     user = await signUp('mcp-user@example.com');
     key = await createKey(user.token, ALL_SCOPES);
     mcp = await connect(key.secret);
@@ -129,6 +141,7 @@ describe('Agentry as an MCP server', { timeout: 300_000 }, () => {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
     await platform?.stop();
     await Promise.all(Object.values(agents).map((a) => a.stop()));
+    await calculator?.stop();
   });
 
   /** send_task, retried while the tasks subgraph has not yet heard of the new agent. */
@@ -301,14 +314,30 @@ describe('Agentry as an MCP server', { timeout: 300_000 }, () => {
     assert.match(((await raw.json()) as { error: { message: string } }).error.message, /revoked/);
   });
 
-  it('returns the call_tool failure as a tool result', async () => {
-    const r = await callTool(mcp, 'call_tool', {
+  it('calls an MCP tool through call_tool, and returns failures as tool results', async () => {
+    const added = await waitFor('the tasks subgraph to know the calculator', async () => {
+      const r = await callTool(mcp, 'call_tool', {
+        serverId: calculatorId,
+        name: 'add',
+        arguments: { a: 20, b: 22 },
+      });
+      return r.isError && /^NOT_FOUND/.test(text(r)) ? undefined : r;
+    });
+    assert.notEqual(added.isError, true, text(added));
+    assert.match(JSON.stringify(added.structuredContent ?? added.content), /42/);
+    const unknown = await callTool(mcp, 'call_tool', {
       serverId: '00000000-0000-4000-8000-000000000000',
       name: 'add',
       arguments: { a: 1, b: 2 },
     });
-    assert.equal(r.isError, true);
-    // GRAPHQL_VALIDATION_FAILED until callTool is in the supergraph, NOT_FOUND once it is.
-    assert.match(text(r), /^(GRAPHQL_VALIDATION_FAILED|NOT_FOUND|BAD_USER_INPUT): /);
+    assert.equal(unknown.isError, true);
+    assert.match(text(unknown), /^NOT_FOUND: /);
+    const bad = await callTool(mcp, 'call_tool', {
+      serverId: calculatorId,
+      name: 'add',
+      arguments: { a: 'x' },
+    });
+    assert.equal(bad.isError, true);
+    assert.match(text(bad), /^BAD_USER_INPUT: /);
   });
 });

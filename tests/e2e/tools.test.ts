@@ -152,6 +152,15 @@ describe('MCP tools through the gateway', { timeout: 240_000 }, () => {
     assert.deepEqual(codes(bad), ['BAD_USER_INPUT']);
     assert.match(bad.errors![0].message, /schema/);
     assert.deepEqual(codes(await call(calculator, 'add', { a: 1 })), ['BAD_USER_INPUT']);
+    // Inline literals reach the same schema check (not class-validator's generic refusal).
+    const inline = await gql(
+      gw,
+      `mutation { callTool(serverId: "${calculator}", name: "add", arguments: {a: "two", b: 3}) { isError } }`,
+      {},
+      user.token,
+    );
+    assert.deepEqual(codes(inline), ['BAD_USER_INPUT']);
+    assert.match(inline.errors![0].message, /\/a must be number/);
     assert.equal(await invocations(), before);
   });
 

@@ -24,6 +24,8 @@ export interface RunningExampleMcpServer {
   name: ExampleMcpServerName;
   /** The Streamable HTTP endpoint, `http://127.0.0.1:<port>/mcp`. */
   url: string;
+  /** How many requests are being answered right now; a request the client gave up on ends. */
+  openRequests(): number;
   /** Ends requests in flight (a `hang` call too), closes open streams and the port. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -103,7 +105,12 @@ export async function startExampleMcpServer(
         server.closeAllConnections();
       });
     })());
-  return { name, url: `http://${host}:${bound}${MCP_PATH}`, stop };
+  return {
+    name,
+    url: `http://${host}:${bound}${MCP_PATH}`,
+    openRequests: () => live.size,
+    stop,
+  };
 }
 
 export interface StartExampleMcpServersOptions {

@@ -85,7 +85,12 @@ export function toPublicError(
     return { ...base, message: `Invalid input — ${message}`, extensions: { code, fields } };
   }
   if (code && PUBLIC_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    const { stacktrace: _drop, exception: _drop2, ...rest } = ext as Record<string, unknown>;
+    const {
+      stacktrace: _drop,
+      exception: _drop2,
+      validationErrors: _drop3,
+      ...rest
+    } = ext as Record<string, unknown>;
     return { ...base, message: formatted.message, extensions: { ...rest, code } };
   }
   onInternal?.(formatted);

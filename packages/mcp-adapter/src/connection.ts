@@ -151,10 +151,13 @@ class Connection implements McpConnection {
   ) {}
 
   async listTools(): Promise<ToolInfo[]> {
-    const tools = await this.listAll('tools/list', async (cursor, opts) => {
-      const page = await this.client.listTools({ cursor }, opts);
-      return { items: page.tools.map(fromMcpTool), nextCursor: page.nextCursor };
-    });
+    // A server without the tools capability has none; asking would only earn a refusal.
+    const tools = !this.client.getServerCapabilities()?.tools
+      ? []
+      : await this.listAll('tools/list', async (cursor, opts) => {
+          const page = await this.client.listTools({ cursor }, opts);
+          return { items: page.tools.map(fromMcpTool), nextCursor: page.nextCursor };
+        });
     this.tools = tools;
     if (this.description) this.description = { ...this.description, tools };
     return tools;
@@ -164,7 +167,7 @@ class Connection implements McpConnection {
     const caps = this.client.getServerCapabilities() ?? {};
     const none = Promise.resolve([]);
     const [tools, resources, resourceTemplates, prompts] = await Promise.all([
-      caps.tools ? this.listTools() : none,
+      this.listTools(),
       caps.resources
         ? this.listAll<ResourceInfo>('resources/list', async (cursor, opts) => {
             const page = await this.client.listResources({ cursor }, opts);
@@ -206,6 +209,7 @@ class Connection implements McpConnection {
     args: Record<string, unknown>,
     options: CallOptions = {},
   ): Promise<ToolCallResult> {
+    options.signal?.throwIfAborted();
     const tool = await this.findTool(name);
     const what = `tool "${name}"`;
     const validate = tryCompile(tool.inputSchema);

@@ -6,42 +6,81 @@ import { unreachable } from './errors';
 /*
  * The only way the adapter touches the network over HTTP: the SDK's Streamable HTTP transport
  * gets this fetch(), which checks every URL with the SSRF guard, never follows a redirect (a
- * redirect could lead anywhere, including to hosts the guard would refuse), and watches the
- * event streams that carry answers (see watchAnswerStream).
+ * redirect could lead anywhere, including to hosts the guard would refuse), watches the event
+ * streams that carry answers (see watchAnswerStream) and closes the stream of a request the
+ * client gave up on.
  */
 
 const urlOf = (input: string | URL) => (typeof input === 'string' ? input : input.href);
 
+type RequestId = string | number;
+
+/** One per connection: JSON-RPC ids are unique per client, not globally. */
 export function createGuardedFetch(allowPrivate: boolean): FetchLike {
+  // The POSTs still waiting for their answer stream, by the request they carry.
+  const inFlight = new Map<RequestId, AbortController>();
   return async (input, init) => {
     const url = urlOf(input);
     await assertFetchableUrl(url, { allowPrivate });
-    const response = await fetch(input, { ...init, redirect: 'manual' });
+    const { requestIds, cancelled } = inspect(init);
+    // When the SDK gives up on a request (timeout, abort) it only sends notifications/cancelled,
+    // which a stateless server cannot route to the request: the request's own stream stays open,
+    // and so does the work behind it, until the connection closes. Closing that stream is what
+    // tells a stateless server to stop.
+    for (const id of cancelled) inFlight.get(id)?.abort();
+    let signal = init?.signal ?? undefined;
+    let controller: AbortController | undefined;
+    if (requestIds.length) {
+      controller = new AbortController();
+      for (const id of requestIds) inFlight.set(id, controller);
+      signal = signal ? AbortSignal.any([signal, controller.signal]) : controller.signal;
+    }
+    const forget = () => {
+      for (const id of requestIds) if (inFlight.get(id) === controller) inFlight.delete(id);
+    };
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, signal, redirect: 'manual' });
+    } catch (err) {
+      forget();
+      throw err;
+    }
     if (response.status >= 300 && response.status < 400) {
+      forget();
       await response.body?.cancel();
       throw unreachable(
         url,
         `it answered with a redirect (HTTP ${response.status}); Agentry does not follow redirects of tool calls. Register the server's final URL.`,
       );
     }
-    return watchAnswerStream(response, requestIdsOf(init));
+    return watchAnswerStream(response, requestIds, forget);
   };
 }
 
-type RequestId = string | number;
-
-/** The ids of the JSON-RPC requests (not notifications or responses) in a POST body. */
-function requestIdsOf(init: RequestInit | undefined): RequestId[] {
-  if (init?.method !== 'POST' || typeof init.body !== 'string') return [];
+/** The JSON-RPC requests a POST body carries, and the requests it cancels. */
+function inspect(init: RequestInit | undefined): {
+  requestIds: RequestId[];
+  cancelled: RequestId[];
+} {
+  const none = { requestIds: [], cancelled: [] };
+  if (init?.method !== 'POST' || typeof init.body !== 'string') return none;
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(init.body);
-    const messages = Array.isArray(parsed) ? parsed : [parsed];
-    return messages
-      .filter((m): m is { id: RequestId } => !!m && 'method' in m && m.id !== undefined)
-      .map((m) => m.id);
+    parsed = JSON.parse(init.body);
   } catch {
-    return [];
+    return none;
   }
+  const messages = (Array.isArray(parsed) ? parsed : [parsed]) as {
+    id?: RequestId;
+    method?: string;
+    params?: { requestId?: RequestId };
+  }[];
+  return {
+    requestIds: messages.filter((m) => m?.method && m.id !== undefined).map((m) => m.id!),
+    cancelled: messages
+      .filter((m) => m?.method === 'notifications/cancelled' && m.params?.requestId !== undefined)
+      .map((m) => m.params!.requestId!),
+  };
 }
 
 const encoder = new TextEncoder();
@@ -55,7 +94,11 @@ const encoder = new TextEncoder();
  * for, appends a JSON-RPC "connection closed" error for each, so the call fails at once.
  * Streams with event ids are left to the SDK's resumption.
  */
-export function watchAnswerStream(response: Response, requestIds: RequestId[]): Response {
+export function watchAnswerStream(
+  response: Response,
+  requestIds: RequestId[],
+  onEnd: () => void = () => {},
+): Response {
   const contentType = response.headers.get('content-type') ?? '';
   if (
     !requestIds.length ||
@@ -63,6 +106,8 @@ export function watchAnswerStream(response: Response, requestIds: RequestId[]): 
     !response.body ||
     contentType.split(';')[0].trim().toLowerCase() !== 'text/event-stream'
   ) {
+    // A JSON answer (or none) is complete once read: nothing to watch, nothing to close later.
+    onEnd();
     return response;
   }
   const unanswered = new Set<RequestId>(requestIds);
@@ -91,6 +136,7 @@ export function watchAnswerStream(response: Response, requestIds: RequestId[]): 
   };
   const reader = response.body.getReader();
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, why: string) => {
+    onEnd();
     if (!resumable) {
       for (const id of unanswered) {
         const error = {
@@ -118,7 +164,10 @@ export function watchAnswerStream(response: Response, requestIds: RequestId[]): 
       observe(next.value);
       controller.enqueue(next.value);
     },
-    cancel: (reason) => reader.cancel(reason),
+    cancel: (reason) => {
+      onEnd();
+      return reader.cancel(reason);
+    },
   });
   return new Response(body, {
     status: response.status,

@@ -17,7 +17,7 @@ import {
   describeToolServer,
   type McpConnection,
 } from '../src';
-import { closedPort, deferred, rejectsWithCode, serve } from './helpers';
+import { closedPort, deferred, rejectsWithCode, serve, until } from './helpers';
 
 const root = path.join(__dirname, '..', '..', '..');
 const dev = { allowPrivate: true };
@@ -294,6 +294,24 @@ describe('timeouts and progress', () => {
     assert.ok(elapsed >= 280 && elapsed < 3000, `cut after ${elapsed} ms`);
     // The connection still works afterwards.
     assert.equal((await slow.listTools()).length, 2);
+  });
+
+  it('closes the stream of a call it gave up on, so a stateless server stops the work', async () => {
+    const server = await startExampleMcpServer('slow');
+    const slow = await connectToolServer(server.url, dev);
+    try {
+      await rejectsWithCode(slow.callTool('hang', {}, { timeoutMs: 200 }), ErrorCode.TIMEOUT);
+      await until(() => server.openRequests() === 0, 3000);
+      const controller = new AbortController();
+      const call = slow.callTool('hang', {}, { signal: controller.signal }).catch(() => {});
+      await until(() => server.openRequests() === 1, 3000);
+      controller.abort();
+      await call;
+      await until(() => server.openRequests() === 0, 3000);
+    } finally {
+      await slow.close();
+      await server.stop();
+    }
   });
 
   it('rejects with the signal reason when the caller aborts', async () => {

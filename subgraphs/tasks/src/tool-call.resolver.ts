@@ -161,7 +161,8 @@ export class ToolCallResolver {
   async callTool(
     @Arg('serverId', () => ID) serverId: string,
     @Arg('name') name: string,
-    @Arg('arguments', () => GraphQLJSON, { nullable: true }) args: unknown,
+    // Checked against the tool's own JSON schema below, not by class-validator.
+    @Arg('arguments', () => GraphQLJSON, { nullable: true, validate: false }) args: unknown,
     @Ctx() ctx: TasksContext,
   ): Promise<ToolResult> {
     if (name.length > 200) throw badInput('name is too long.', { argument: 'name' });
