@@ -5,6 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { generateSecrets, startEmbeddedPostgres, startPlatform } from '@agentry/devstack';
 import { startExampleAgent } from '@agentry/example-agents';
+import { gql, signUp as signUpAt } from './common';
 
 /**
  * Subscription fan-out on ONE gateway process: N subscribers (one WebSocket each) follow the same
@@ -17,20 +18,6 @@ import { startExampleAgent } from '@agentry/example-agents';
  */
 const rssKb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
-
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data;
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -60,12 +47,7 @@ async function main() {
   const wsUrl = gw.replace('http', 'ws');
   const gatewayPid = platform.gateway.child.pid!;
   try {
-    const signUp = async (email: string, publisher = false) =>
-      (
-        await gql(gw, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
-          i: { email, password: 'bench-password', name: email, publisher },
-        })
-      ).signUp.token as string;
+    const signUp = (email: string, publisher = false) => signUpAt(gw, email, publisher);
     const pub = await signUp('publisher@bench.dev', true);
     const agent = (
       await gql(

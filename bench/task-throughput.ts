@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { generateSecrets, startEmbeddedPostgres, startPlatform } from '@agentry/devstack';
 import { startExampleAgent } from '@agentry/example-agents';
+import { gql, signUp as signUpAt } from './common';
 
 /**
  * Task throughput: N tasks sent at once to the echo agent (streaming A2A), measured from the
@@ -11,19 +12,6 @@ import { startExampleAgent } from '@agentry/example-agents';
  *
  *   node -r ./scripts/register.js bench/task-throughput.ts [50 500]
  */
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data;
-}
 
 async function main() {
   const sizes = process.argv
@@ -49,12 +37,7 @@ async function main() {
   await db.connect();
   try {
     const gw = platform.gatewayUrl;
-    const signUp = async (email: string, publisher = false) =>
-      (
-        await gql(gw, 'mutation($i: SignUpInput!) { signUp(input: $i) { token } }', {
-          i: { email, password: 'bench-password', name: email, publisher },
-        })
-      ).signUp.token as string;
+    const signUp = (email: string, publisher = false) => signUpAt(gw, email, publisher);
     const pub = await signUp('publisher@bench.dev', true);
     const agent = (
       await gql(

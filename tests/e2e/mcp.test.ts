@@ -7,6 +7,7 @@ import { startPlatform, type Platform } from '@agentry/devstack';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
 import { startExampleMcpServer } from '@agentry/example-mcp';
 import { gql, ok, testDatabase, testSecrets } from '@agentry/testing';
+import { waitFor } from '@agentry/testing';
 
 const ALL_SCOPES = ['agents:read', 'tasks:read', 'tasks:write', 'billing:read', 'tools:call'];
 
@@ -79,17 +80,6 @@ describe('Agentry as an MCP server', { timeout: 300_000 }, () => {
       onprogress,
     })) as CallToolResult;
   const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
-
-  /** Polls (bounded) until `check` returns a value. */
-  async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms = 20_000) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 150));
-    }
-  }
 
   before(async () => {
     agents.echo = await startExampleAgent('echo', {});

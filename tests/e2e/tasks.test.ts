@@ -5,6 +5,7 @@ import { createA2AClient } from '@agentry/a2a-adapter';
 import { startPlatform, type Platform } from '@agentry/devstack';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
 import { codes, gql, ok, testDatabase, testSecrets } from '@agentry/testing';
+import { waitFor } from '@agentry/testing';
 
 /**
  * Tasks run on real A2A agents (examples/agents) through the whole platform: the gateway, the
@@ -53,21 +54,6 @@ describe('tasks on real A2A agents', { timeout: 300_000 }, () => {
       ),
     );
     return d.createAgent.id as string;
-  }
-
-  /** Polls (bounded) until `check` returns a value. */
-  async function waitFor<T>(
-    what: string,
-    check: () => Promise<T | undefined>,
-    ms = 20_000,
-  ): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   const task = async (id: string, token = user.token) =>

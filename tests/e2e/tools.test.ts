@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { startPlatform, type Platform } from '@agentry/devstack';
 import { startExampleMcpServer } from '@agentry/example-mcp';
 import { codes, gql, ok, testDatabase, testSecrets } from '@agentry/testing';
+import { waitFor } from '@agentry/testing';
 
 /**
  * MCP tool servers through the whole platform: registered in the agents subgraph, called from
@@ -27,20 +28,6 @@ describe('MCP tools through the gateway', { timeout: 240_000 }, () => {
       }),
     );
     return { token: d.signUp.token as string, id: d.signUp.user.id as string };
-  }
-
-  async function waitFor<T>(
-    what: string,
-    check: () => Promise<T | undefined>,
-    ms = 20_000,
-  ): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v !== undefined) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
   }
 
   const register = async (url: string, name: string, extra: Record<string, unknown> = {}) =>

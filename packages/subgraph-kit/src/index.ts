@@ -2,6 +2,7 @@ export * from './context';
 export * from './datasource';
 export * from './federation';
 export * from './pagination';
+export * from './periodic';
 export * from './server';
 export * from './sql';
 export * from './subgraph-env';

@@ -2,3 +2,4 @@ export * from './database';
 export * from './graphql';
 export * from './identity';
 export * from './subgraph';
+export * from './wait';

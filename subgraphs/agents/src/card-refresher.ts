@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@agentry/core';
+import { forEachConcurrently, runPeriodically } from '@agentry/subgraph-kit';
 import { checkAgentCard } from './agent-card';
 import { recordCardCheck } from './agent.service';
 import type { CardSettings } from './env';
@@ -49,26 +50,21 @@ export async function refreshAgentCardsOnce(
     [limit],
   );
   const result: CardRoundResult = { checked: 0, available: 0, unavailable: 0 };
-  let next = 0;
-  const work = async () => {
-    while (next < due.length) {
-      const agent = due[next++];
-      try {
-        const check = await checkAgentCard(agent.cardUrl, agent, settings);
-        const saved = await dataSource.transaction((m) =>
-          recordCardCheck(m, agent.id, check, { publish: 'onChange' }),
-        );
-        if (!saved) continue;
-        result.checked++;
-        if (saved.available) result.available++;
-        else result.unavailable++;
-      } catch (err) {
-        // One agent's trouble (or a database hiccup) must not end the round for the others.
-        log.error({ err, agentId: agent.id }, 'agent card check failed');
-      }
+  await forEachConcurrently(due, concurrency, async (agent) => {
+    try {
+      const check = await checkAgentCard(agent.cardUrl, agent, settings);
+      const saved = await dataSource.transaction((m) =>
+        recordCardCheck(m, agent.id, check, { publish: 'onChange' }),
+      );
+      if (!saved) return;
+      result.checked++;
+      if (saved.available) result.available++;
+      else result.unavailable++;
+    } catch (err) {
+      // One agent's trouble (or a database hiccup) must not end the round for the others.
+      log.error({ err, agentId: agent.id }, 'agent card check failed');
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, work));
+  });
   if (result.checked) log.info({ ...result }, 'agent cards refreshed');
   return result;
 }
@@ -89,19 +85,9 @@ export async function startCardRefresher({
   settings: CardSettings;
   intervalMs: number;
 }): Promise<() => Promise<void>> {
-  if (intervalMs <= 0) return async () => {};
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = refreshAgentCardsOnce(dataSource, settings, log)
-      .catch((err) => log.error({ err }, 'agent card round failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return runPeriodically(
+    intervalMs,
+    () => refreshAgentCardsOnce(dataSource, settings, log),
+    (err) => log.error({ err }, 'agent card round failed'),
+  );
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@agentry/core';
+import { forEachConcurrently, runPeriodically } from '@agentry/subgraph-kit';
 import type { ToolServerSettings } from './env';
 import { checkToolServer } from './tool-server.describe';
 import { ToolServerStatus } from './tool-server.entity';
@@ -41,26 +42,21 @@ export async function refreshToolServersOnce(
     [limit],
   );
   const result: ToolServerRoundResult = { checked: 0, online: 0, unavailable: 0 };
-  let next = 0;
-  const work = async () => {
-    while (next < due.length) {
-      const server = due[next++];
-      try {
-        const check = await checkToolServer(server.url, settings);
-        const saved = await dataSource.transaction((m) =>
-          recordToolServerCheck(m, server.id, check, { publish: 'onChange' }),
-        );
-        if (!saved) continue;
-        result.checked++;
-        if (saved.status === ToolServerStatus.ONLINE) result.online++;
-        else result.unavailable++;
-      } catch (err) {
-        // One server's trouble (or a database hiccup) must not end the round for the others.
-        log.error({ err, toolServerId: server.id }, 'tool server check failed');
-      }
+  await forEachConcurrently(due, concurrency, async (server) => {
+    try {
+      const check = await checkToolServer(server.url, settings);
+      const saved = await dataSource.transaction((m) =>
+        recordToolServerCheck(m, server.id, check, { publish: 'onChange' }),
+      );
+      if (!saved) return;
+      result.checked++;
+      if (saved.status === ToolServerStatus.ONLINE) result.online++;
+      else result.unavailable++;
+    } catch (err) {
+      // One server's trouble (or a database hiccup) must not end the round for the others.
+      log.error({ err, toolServerId: server.id }, 'tool server check failed');
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, work));
+  });
   if (result.checked) log.info({ ...result }, 'tool servers refreshed');
   return result;
 }
@@ -80,19 +76,9 @@ export async function startToolServerRefresher({
   settings: ToolServerSettings;
   intervalMs: number;
 }): Promise<() => Promise<void>> {
-  if (intervalMs <= 0) return async () => {};
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = refreshToolServersOnce(dataSource, settings, log)
-      .catch((err) => log.error({ err }, 'tool server round failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return runPeriodically(
+    intervalMs,
+    () => refreshToolServersOnce(dataSource, settings, log),
+    (err) => log.error({ err }, 'tool server round failed'),
+  );
 }

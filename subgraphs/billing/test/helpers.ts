@@ -1,17 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { publishEvents } from '@agentry/events';
+import { waitFor } from '@agentry/testing';
 
-/** Polls every 50 ms until `check` returns a truthy value; fails after 5 s. */
-export async function waitFor<T>(what: string, check: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor };
 
 /** Publishes user.registered for real, as the users subgraph does; returns the event ids. */
 export async function publishRegistered(db: DataSource, userIds: string[]): Promise<number> {

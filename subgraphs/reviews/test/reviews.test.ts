@@ -4,23 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { publishEvents, type NewEvent } from '@agentry/events';
 import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph } from '@agentry/testing';
+import { sqlCount as subgraphSqlCount, waitFor as eventually } from '@agentry/testing';
 import { reviewsSubgraph } from '../src/subgraph';
 
 /** Resolves when `check` returns true; polls every 50 ms and fails after 5 s. */
-async function eventually(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 5000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Statements the subgraph issued while serving GraphQL so far. */
-async function subgraphSqlCount(url: string): Promise<number> {
-  const res = await fetch(`${url.replace('/graphql', '')}/debug/sql`);
-  return ((await res.json()) as { count: number }).count;
-}
-
 const REVIEW_AGENT = `mutation($agentId: ID!, $rating: Int!, $title: String!, $body: String!) {
   reviewAgent(agentId: $agentId, rating: $rating, title: $title, body: $body) {
     id rating title body createdAt updatedAt agent { id } author { id }

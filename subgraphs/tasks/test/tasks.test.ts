@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { publishEvents } from '@agentry/events';
 import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph } from '@agentry/testing';
+import { sqlCount as subgraphSqlCount, waitFor as eventually } from '@agentry/testing';
 import { PartKind } from '../src/part';
 import { tasksSubgraph } from '../src/subgraph';
 import { createTask, recordEvent } from '../src/task.store';
@@ -16,20 +17,6 @@ const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..', '..');
 
 /** Resolves when `check` returns true; polls every 50 ms and fails after 5 s. */
-async function eventually(what: string, check: () => Promise<boolean>) {
-  const deadline = Date.now() + 5000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Statements the subgraph issued while serving GraphQL so far. */
-async function subgraphSqlCount(url: string): Promise<number> {
-  const res = await fetch(`${url.replace('/graphql', '')}/debug/sql`);
-  return ((await res.json()) as { count: number }).count;
-}
-
 const code = (err: unknown) => (err as { extensions?: { code?: string } }).extensions?.code;
 
 describe('tasks subgraph', () => {
