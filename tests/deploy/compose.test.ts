@@ -34,6 +34,14 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('points the tasks subgraph at billing by service name', () => {
+    const billing = new URL(supergraph.subgraphs.billing.routing_url);
+    assert.equal(
+      compose.services.tasks.environment.BILLING_URL,
+      `${billing.protocol}//${billing.host}`,
+    );
+  });
+
   it('starts the gateway on the compose supergraph after every subgraph is healthy', () => {
     const gw = compose.services.gateway;
     assert.equal(gw.environment.SUPERGRAPH_PATH, '/app/supergraph.docker.graphql');
