@@ -2,3 +2,4 @@ export * from './platform';
 export * from './ports';
 export * from './postgres';
 export * from './process';
+export * from './example-cli';
