@@ -19,6 +19,8 @@ describe('task subscriptions through the gateway', { timeout: 240_000 }, () => {
   let user: { token: string; id: string };
   let stranger: { token: string; id: string };
   const clients: Client[] = [];
+  /** The last cursor of the first test's task: a point in the user's event history. */
+  let firstTaskEnd: string;
 
   const wsUrl = (baseUrl: string) => `${baseUrl.replace('http', 'ws')}/graphql`;
   const connect = (baseUrl: string, token?: string) => {
@@ -156,6 +158,7 @@ describe('task subscriptions through the gateway', { timeout: 240_000 }, () => {
     assertContiguous(sub.events);
     assert.equal(sub.events.at(-1).state, 'COMPLETED');
     assert.ok(sub.events.length >= 10, `saw ${sub.events.length} events`);
+    firstTaskEnd = sub.events.at(-1).cursor;
     for (const e of sub.events) {
       assert.equal(e.task.id, taskId);
       assert.equal(e.task.agent.name, 'Watched Worker', 'resolved from the agents subgraph');
@@ -181,6 +184,40 @@ describe('task subscriptions through the gateway', { timeout: 240_000 }, () => {
     gatewayB = await platform.startReplica('gateway', {
       SUBGRAPH_TASKS_URL: `${tasksB.baseUrl}/graphql`,
     });
+  });
+
+  it("streams the user's own task events with myTaskEvents, from a cursor, across replicas", async () => {
+    const taskId = await sendTask('mine');
+    const events: any[] = [];
+    const errors: any[] = [];
+    await new Promise<void>((resolve) => {
+      const stop = connect(gatewayB.baseUrl, user.token).subscribe(
+        {
+          query: `subscription($after: String) { myTaskEvents(after: $after) {
+            sequence state task { id agent { name } } } }`,
+          variables: { after: firstTaskEnd },
+        },
+        {
+          next: (r) => {
+            if (r.errors) errors.push(...r.errors);
+            const e = (r.data as any)?.myTaskEvents;
+            if (e?.task.id === taskId) events.push(e);
+            if (e?.task.id === taskId && e.state === 'COMPLETED') {
+              stop();
+              resolve();
+            }
+          },
+          error: (e) => {
+            errors.push(e);
+            resolve();
+          },
+          complete: () => resolve(),
+        },
+      );
+    });
+    assert.deepEqual(errors, []);
+    assertContiguous(events);
+    assert.equal(events[0].task.agent.name, 'Watched Worker');
   });
 
   it("refuses another user's task with FORBIDDEN and a bad token at connection", async () => {
