@@ -49,6 +49,8 @@ async function main() {
           '--test',
           '--test-concurrency=2',
           '--test-reporter=spec',
+          // A suite that passed but left a handle open must not hang the run (and CI) forever.
+          '--test-force-exit',
           '-r',
           path.join(root, 'scripts', 'register.js'),
           ...files,
@@ -59,7 +61,15 @@ async function main() {
           env: { ...process.env, NODE_ENV: 'test', AGENTRY_TEST_PG_ADMIN_URL: pg.adminUrl },
         },
       );
-      child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+      // The whole suite takes a few minutes; a run stuck for 20 is a failure, not a wait.
+      const watchdog = setTimeout(() => {
+        console.error('test run exceeded 20 minutes; stopping it');
+        child.kill('SIGKILL');
+      }, 20 * 60_000);
+      child.on('exit', (c, signal) => {
+        clearTimeout(watchdog);
+        resolve(c ?? (signal ? 1 : 0));
+      });
     });
   } finally {
     await pg.stop();

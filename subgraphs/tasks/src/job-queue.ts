@@ -52,6 +52,8 @@ export async function startJobQueue(url: string, log: Logger): Promise<JobQueue>
         singletonSeconds: 5,
       });
     },
-    stop: () => boss.stop({ graceful: false, wait: true }),
+    // Graceful: the worker's fetch may still be waiting for a connection; closing the pool under
+    // it would leave that fetch (and the process) hanging.
+    stop: () => boss.stop({ graceful: true, wait: true, timeout: 5000 }),
   };
 }

@@ -38,7 +38,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export class TaskRunner {
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private readonly active = new Map<string, AbortController>();
-  private readonly workers: string[] = [];
+  private readonly runs = new Set<Promise<void>>();
+  private readonly slotWaiters: (() => void)[] = [];
+  private worker?: string;
   private sweeper?: NodeJS.Timeout;
   private stopped = false;
 
@@ -49,24 +51,41 @@ export class TaskRunner {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * One queue worker fetches jobs in batches and starts each run in the background once a slot
+   * is free (at most TASK_RUNNER_CONCURRENCY at once). A job only triggers a run: what keeps a
+   * run alive across crashes is the task's lease, so the job may complete as soon as its run has
+   * started. (One worker per slot would queue dozens of fetches on the queue's few connections.)
+   */
   async start() {
-    for (let i = 0; i < this.env.TASK_RUNNER_CONCURRENCY; i++) {
-      this.workers.push(
-        await this.queue.boss.work<RunJob>(
-          RUN_QUEUE,
-          { pollingIntervalSeconds: 0.5, batchSize: 1 },
-          async ([job]) => this.run(job.data),
-        ),
-      );
-    }
+    this.worker = await this.queue.boss.work<RunJob>(
+      RUN_QUEUE,
+      { pollingIntervalSeconds: 0.5, batchSize: this.env.TASK_RUNNER_CONCURRENCY },
+      async (jobs) => {
+        for (const job of jobs) {
+          await this.freeSlot();
+          if (this.stopped) return;
+          const run = this.run(job.data).finally(() => {
+            this.runs.delete(run);
+            this.slotWaiters.shift()?.();
+          });
+          this.runs.add(run);
+        }
+      },
+    );
     this.sweeper = setInterval(() => void this.sweep(), Math.max(100, this.env.TASK_LEASE_MS / 2));
     this.sweeper.unref();
   }
 
-  /** Wakes an idle worker now instead of at its next poll (after a job was committed). */
+  private async freeSlot() {
+    while (this.runs.size >= this.env.TASK_RUNNER_CONCURRENCY && !this.stopped) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+  }
+
+  /** Wakes the queue worker now instead of at its next poll (after a job was committed). */
   wake() {
-    const id = this.workers[Math.floor(Math.random() * this.workers.length)];
-    if (id) this.queue.boss.notifyWorker(id);
+    if (this.worker) this.queue.boss.notifyWorker(this.worker);
   }
 
   /** Stops this process's runs at once and gives up their leases, so another replica resumes them. */
@@ -74,7 +93,9 @@ export class TaskRunner {
     this.stopped = true;
     clearInterval(this.sweeper);
     for (const c of this.active.values()) c.abort();
-    await Promise.all(this.workers.map((id) => this.queue.boss.offWork({ id }).catch(() => {})));
+    for (const wake of this.slotWaiters.splice(0)) wake();
+    if (this.worker) await this.queue.boss.offWork({ id: this.worker }).catch(() => {});
+    await Promise.all(this.runs);
     await this.db
       .query(`UPDATE tasks.tasks SET lease_expires_at = now() WHERE lease_owner = $1`, [this.owner])
       .catch(() => {});
