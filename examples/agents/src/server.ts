@@ -1,3 +1,4 @@
+import { startSeveral } from '@agentry/devstack';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -104,22 +105,13 @@ export async function startExampleAgents(
   names: readonly ExampleAgentName[] = EXAMPLE_AGENT_NAMES,
   { basePort }: StartExampleAgentsOptions = {},
 ): Promise<RunningExampleAgent[]> {
-  const started: RunningExampleAgent[] = [];
-  try {
-    for (const name of names) {
-      const port =
-        basePort === undefined
-          ? EXAMPLE_AGENTS[name].defaultPort
-          : basePort === 0
-            ? 0
-            : basePort + EXAMPLE_AGENT_NAMES.indexOf(name);
-      started.push(await startExampleAgent(name, { port }));
-    }
-    return started;
-  } catch (err) {
-    await Promise.all(started.map((a) => a.stop()));
-    throw err;
-  }
+  return startSeveral(
+    names,
+    EXAMPLE_AGENT_NAMES,
+    (name) => EXAMPLE_AGENTS[name].defaultPort,
+    basePort,
+    (name, port) => startExampleAgent(name, { port }),
+  );
 }
 
 // A wildcard bind is reachable on loopback; an IPv6 literal needs brackets in a URL.

@@ -1,3 +1,4 @@
+import { startSeveral } from '@agentry/devstack';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
@@ -127,20 +128,11 @@ export async function startExampleMcpServers(
   names: readonly ExampleMcpServerName[] = EXAMPLE_MCP_SERVER_NAMES,
   { basePort }: StartExampleMcpServersOptions = {},
 ): Promise<RunningExampleMcpServer[]> {
-  const started: RunningExampleMcpServer[] = [];
-  try {
-    for (const name of names) {
-      const port =
-        basePort === undefined
-          ? EXAMPLE_MCP_SERVERS[name].defaultPort
-          : basePort === 0
-            ? 0
-            : basePort + EXAMPLE_MCP_SERVER_NAMES.indexOf(name);
-      started.push(await startExampleMcpServer(name, { port }));
-    }
-    return started;
-  } catch (err) {
-    await Promise.all(started.map((s) => s.stop()));
-    throw err;
-  }
+  return startSeveral(
+    names,
+    EXAMPLE_MCP_SERVER_NAMES,
+    (name) => EXAMPLE_MCP_SERVERS[name].defaultPort,
+    basePort,
+    (name, port) => startExampleMcpServer(name, { port }),
+  );
 }

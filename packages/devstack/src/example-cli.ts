@@ -54,3 +54,32 @@ export function runExampleCli<R extends { stop(): Promise<void> }>(cli: ExampleC
     process.exit(1);
   });
 }
+
+/**
+ * Starts several examples in order (default ports, `basePort` numbering them in `allNames`
+ * order, or 0 for free ports); if one fails to start, the ones already started are stopped.
+ */
+export async function startSeveral<N extends string, R extends { stop(): Promise<void> }>(
+  names: readonly N[],
+  allNames: readonly N[],
+  defaultPortOf: (name: N) => number,
+  basePort: number | undefined,
+  startOne: (name: N, port: number) => Promise<R>,
+): Promise<R[]> {
+  const started: R[] = [];
+  try {
+    for (const name of names) {
+      const port =
+        basePort === undefined
+          ? defaultPortOf(name)
+          : basePort === 0
+            ? 0
+            : basePort + allNames.indexOf(name);
+      started.push(await startOne(name, port));
+    }
+    return started;
+  } catch (err) {
+    await Promise.all(started.map((r) => r.stop()));
+    throw err;
+  }
+}
