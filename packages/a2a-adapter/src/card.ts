@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '@agentry/core';
 import { toAppError, unreachable } from './errors';
 import { guardedGet, readTextLimited } from './http';
-import { assertFetchableUrl } from './ssrf';
+import { assertFetchableUrl } from '@agentry/url-guard';
 
 /** What the registry keeps of an agent card. */
 export interface AgentCardInfo {
@@ -127,7 +127,9 @@ export async function fetchAgentCard(
   }
   const info = parseAgentCard(raw, url);
   // Refuse at registration what every later call would refuse.
-  await assertFetchableUrl(info.url, { allowPrivate, timeoutMs });
+  await assertFetchableUrl(info.url, { allowPrivate, timeoutMs }).catch((err: unknown) => {
+    throw toAppError(err, `resolving ${info.url}`, timeoutMs);
+  });
   return { info, card: SdkAgentCard.fromJSON(raw) };
 }
 

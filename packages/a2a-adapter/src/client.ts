@@ -5,7 +5,7 @@ import type {
   Task as A2ATask,
 } from '@a2a-js/sdk';
 import { ClientFactory, JsonRpcTransportFactory, type Client } from '@a2a-js/sdk/client';
-import { AppError } from '@agentry/core';
+import { AppError, sleep } from '@agentry/core';
 import { fetchAgentCard, toSdkAgentCard, type AgentCardInfo } from './card';
 import { toAppError, unreachable } from './errors';
 import { createGuardedFetch } from './http';
@@ -292,6 +292,7 @@ class AgentClient implements A2AClient {
       if (isInterrupted(task.state) && messageIdOf(task) !== staleQuestion) return;
       if (!isInterrupted(task.state)) staleQuestion = undefined;
       await sleep(this.config.pollIntervalMs, signal);
+      signal?.throwIfAborted();
       task = fromA2ATask(await this.rawTask(task.remoteTaskId, signal, 0));
     }
   }
@@ -352,19 +353,4 @@ class SnapshotDiff {
     this.statusMessageId = messageIdOf(task);
     for (const a of task.artifacts) this.artifacts.set(a.artifactId, JSON.stringify(a));
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

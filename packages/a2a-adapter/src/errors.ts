@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '@agentry/core';
+import { UnresolvableHostError } from '@agentry/url-guard';
 
 /*
  * Every failure of a call to an agent becomes an AppError with a public code, so resolvers can
@@ -26,6 +27,7 @@ export const unreachable = (message: string) => new AppError(ErrorCode.AGENT_UNR
  */
 export function toAppError(err: unknown, what: string, timeoutMs?: number): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof UnresolvableHostError) return unreachable(err.message);
   // The SDK wraps JSON-RPC errors found inside an SSE stream in a plain Error with the A2A
   // error as its cause.
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : undefined;

@@ -1,6 +1,6 @@
 import { badInput } from '@agentry/core';
 import { unreachable } from './errors';
-import { assertFetchableUrl, type FetchableUrlOptions } from './ssrf';
+import { assertFetchableUrl, type FetchableUrlOptions } from '@agentry/url-guard';
 
 /*
  * The only two ways the adapter touches the network. Both check every URL with the SSRF guard

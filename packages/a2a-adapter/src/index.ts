@@ -21,13 +21,6 @@ export {
   type AgentSkillInfo,
   type ResolveAgentCardOptions,
 } from './card';
-export {
-  assertFetchableUrl,
-  classifyAddress,
-  isPublicAddress,
-  type AddressClass,
-  type FetchableUrlOptions,
-} from './ssrf';
 export { isInterrupted, isTerminal, TASK_STATES } from './task-state';
 // Wire-level conversions (their A2A side uses @a2a-js/sdk types): for tests and tooling.
 export {

@@ -1,4 +1,4 @@
-import { assertFetchableUrl } from '@agentry/a2a-adapter';
+import { assertFetchableUrl } from '@agentry/url-guard';
 import { AppError, badInput, ErrorCode } from '@agentry/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';

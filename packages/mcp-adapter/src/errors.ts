@@ -1,4 +1,5 @@
 import { AppError, ErrorCode } from '@agentry/core';
+import { UnresolvableHostError } from '@agentry/url-guard';
 import { ErrorCode as McpErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
@@ -40,15 +41,10 @@ export const unreachable = (target: string, detail: string, extensions?: Record<
     extensions,
   );
 
-/** `err` from a request as an AppError. AppErrors pass unchanged, except the SSRF guard's DNS ones. */
+/** `err` from a request as an AppError. AppErrors pass unchanged. */
 export function toAppError(err: unknown, ctx: RequestContext): AppError {
-  if (err instanceof AppError) {
-    // The SSRF guard belongs to the A2A adapter and speaks of agents when a host does not resolve.
-    if (err.extensions.code === ErrorCode.AGENT_UNREACHABLE) {
-      return unreachable(ctx.target, err.message);
-    }
-    return err;
-  }
+  if (err instanceof AppError) return err;
+  if (err instanceof UnresolvableHostError) return unreachable(ctx.target, err.message);
   if (err instanceof McpError) return fromMcpError(err, ctx);
   if (err instanceof StreamableHTTPError) {
     const status = err.code !== undefined && err.code > 0 ? `HTTP ${err.code}: ` : '';

@@ -1,4 +1,4 @@
-import { assertFetchableUrl } from '@agentry/a2a-adapter';
+import { assertFetchableUrl } from '@agentry/url-guard';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode as McpErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { unreachable } from './errors';

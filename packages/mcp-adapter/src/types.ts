@@ -100,7 +100,7 @@ export interface McpConnectOptions {
   /**
    * Allow servers on loopback, private and link-local addresses. Default false: production
    * passes false; development and tests pass true to reach servers on 127.0.0.1. See
-   * `assertFetchableUrl` of @agentry/a2a-adapter, which checks the URL before every request.
+   * `assertFetchableUrl` of @agentry/url-guard, which checks the URL before every request.
    */
   allowPrivate?: boolean;
   /**

@@ -1,12 +1,21 @@
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
-import { AppError, badInput, ErrorCode } from '@agentry/core';
+import { badInput } from '@agentry/core';
 
 /*
  * Server-side request forgery guard. Agentry fetches URLs that users give it (agent cards,
- * agent endpoints); without this, a user could make the platform call its own database, cloud
- * metadata (169.254.169.254) or anything else on the internal network.
+ * agent endpoints, MCP tool servers); without this, a user could make the platform call its own
+ * database, cloud metadata (169.254.169.254) or anything else on the internal network.
  */
+
+/**
+ * The host of a URL did not resolve (or not in time). Not the caller's mistake to fix, so not a
+ * BAD_USER_INPUT: each adapter reports it as its peer being unreachable (AGENT_UNREACHABLE,
+ * TOOL_UNREACHABLE).
+ */
+export class UnresolvableHostError extends Error {
+  override readonly name = 'UnresolvableHostError';
+}
 
 /** Why an address is not public; 'public' is the only class production calls. */
 export type AddressClass =
@@ -98,8 +107,8 @@ export interface FetchableUrlOptions {
 /**
  * Checks that `url` is one Agentry may call: http(s), no credentials in it, and (unless
  * `allowPrivate`) a host whose every address is public. Resolves to the parsed URL.
- * Throws BAD_USER_INPUT for a URL the user must change, AGENT_UNREACHABLE when the host does not
- * resolve. Sends no traffic to the host itself.
+ * Throws BAD_USER_INPUT for a URL the user must change, {@link UnresolvableHostError} when the
+ * host does not resolve. Sends no traffic to the host itself.
  *
  * The check runs before each request; a DNS answer that changes between the check and the
  * connection (rebinding) is not caught here.
@@ -143,10 +152,7 @@ async function resolveHost(host: string, url: string, timeoutMs: number): Promis
     timer = setTimeout(
       () =>
         reject(
-          new AppError(
-            ErrorCode.AGENT_UNREACHABLE,
-            `The host of ${url} did not resolve within ${timeoutMs} ms.`,
-          ),
+          new UnresolvableHostError(`The host of ${url} did not resolve within ${timeoutMs} ms.`),
         ),
       timeoutMs,
     );
@@ -155,9 +161,8 @@ async function resolveHost(host: string, url: string, timeoutMs: number): Promis
     const found = await Promise.race([lookup(host, { all: true, verbatim: true }), timeout]);
     return found.map((a) => a.address);
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(
-      ErrorCode.AGENT_UNREACHABLE,
+    if (err instanceof UnresolvableHostError) throw err;
+    throw new UnresolvableHostError(
       `The host of ${url} could not be resolved (${(err as NodeJS.ErrnoException).code ?? 'DNS error'}).`,
     );
   } finally {

@@ -1,0 +1,8 @@
+export {
+  assertFetchableUrl,
+  classifyAddress,
+  isPublicAddress,
+  UnresolvableHostError,
+  type AddressClass,
+  type FetchableUrlOptions,
+} from './ssrf';
