@@ -258,6 +258,7 @@ async function call(
     body: JSON.stringify({ query, variables }),
   });
   return (await res.json()) as {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- demo data is read loosely
     data?: any;
     errors?: { message: string; extensions?: { code?: string } }[];
   };

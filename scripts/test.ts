@@ -40,7 +40,7 @@ async function main() {
     dataDir: path.join(os.tmpdir(), `agentry-test-pg-${process.pid}`),
     persistent: false,
   });
-  let code = 1;
+  let code: number;
   try {
     code = await new Promise<number>((resolve) => {
       const child = spawn(
