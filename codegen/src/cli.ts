@@ -2,19 +2,18 @@ import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { composeSupergraph, readSupergraphConfig } from './compose';
+import { SUBGRAPH_NAMES } from '@agentry/core';
+import { composeSupergraph } from './compose';
+import * as prettier from 'prettier';
+import { withResolverMap } from './resolver-map';
+import { SUPERGRAPH_TARGETS, supergraphConfigYaml } from './supergraph-config';
 
 const root = path.join(__dirname, '..', '..');
 const run = promisify(execFile);
 
-/** supergraph.yaml (localhost ports) and its compose-network twin, each with its output file. */
-const TARGETS = [
-  { config: 'supergraph.yaml', output: 'supergraph.graphql' },
-  { config: 'supergraph.docker.yaml', output: 'supergraph.docker.graphql' },
-];
-
 /**
- * `npm run codegen`: writes every subgraph's `schema.graphql` and composes the supergraphs.
+ * `npm run codegen`: writes supergraph.yaml and supergraph.docker.yaml from the service manifest,
+ * every subgraph's `schema.graphql`, and composes the supergraphs.
  * `--check`: changes nothing and fails when a committed file is stale.
  */
 async function main() {
@@ -31,7 +30,8 @@ async function main() {
     }
   };
 
-  const names = Object.keys(readSupergraphConfig(path.join(root, TARGETS[0].config)).subgraphs);
+  for (const t of SUPERGRAPH_TARGETS) write(t.config, supergraphConfigYaml(t));
+  const names = SUBGRAPH_NAMES;
   const sdls = await Promise.all(
     names.map(async (name) => {
       const { stdout } = await run(
@@ -53,8 +53,17 @@ async function main() {
   for (const { name, sdl } of sdls) write(path.join('subgraphs', name, 'schema.graphql'), sdl);
   // Composed from the freshly printed SDL, not the committed files, so a stale SDL cannot hide.
   const sdlOf = (name: string) => sdls.find((s) => s.name === name)!.sdl;
-  for (const t of TARGETS)
-    write(t.output, composeSupergraph(path.join(root, t.config), sdlOf) + '\n');
+  // In --check mode the configs on disk may be stale too: compose what they should say.
+  for (const t of SUPERGRAPH_TARGETS)
+    write(
+      t.output,
+      composeSupergraph(path.join(root, t.config), sdlOf, supergraphConfigYaml(t)) + '\n',
+    );
+  // Formatted as `npm run format` would, so the two never fight over the file.
+  const developing = path.join('docs', 'DEVELOPING.md');
+  const doc = withResolverMap(readFileSync(path.join(root, developing), 'utf8'), root);
+  const options = (await prettier.resolveConfig(path.join(root, developing))) ?? {};
+  write(developing, await prettier.format(doc, { ...options, parser: 'markdown' }));
   if (stale.length) {
     console.error(
       `stale generated files (run \`npm run codegen\` and commit them):\n  ${stale.join('\n  ')}`,

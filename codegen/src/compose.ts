@@ -10,8 +10,8 @@ export interface SupergraphConfig {
   subgraphs: Record<string, { routing_url: string; schema: { file: string } }>;
 }
 
-export function readSupergraphConfig(configPath: string): SupergraphConfig {
-  const config = YAML.parse(readFileSync(configPath, 'utf8')) as SupergraphConfig;
+export function readSupergraphConfig(configPath: string, text?: string): SupergraphConfig {
+  const config = YAML.parse(text ?? readFileSync(configPath, 'utf8')) as SupergraphConfig;
   if (!config || typeof config.subgraphs !== 'object')
     throw new Error(`${configPath}: no "subgraphs" map`);
   for (const [name, s] of Object.entries(config.subgraphs)) {
@@ -23,10 +23,15 @@ export function readSupergraphConfig(configPath: string): SupergraphConfig {
 
 /**
  * Composes the supergraph SDL from a supergraph.yaml, or throws with every composition error.
- * `sdlOf` supplies a subgraph's SDL (default: the `schema.file` the config names).
+ * `sdlOf` supplies a subgraph's SDL (default: the `schema.file` the config names); `configText`
+ * the config's content (default: read from `configPath`).
  */
-export function composeSupergraph(configPath: string, sdlOf?: (name: string) => string): string {
-  const config = readSupergraphConfig(configPath);
+export function composeSupergraph(
+  configPath: string,
+  sdlOf?: (name: string) => string,
+  configText?: string,
+): string {
+  const config = readSupergraphConfig(configPath, configText);
   const dir = path.dirname(configPath);
   const services = Object.entries(config.subgraphs).map(([name, s]) => ({
     name,

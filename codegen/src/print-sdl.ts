@@ -9,7 +9,9 @@ import { printSubgraphSchema } from '@apollo/subgraph';
 async function main() {
   const name = process.argv[2];
   if (!name || !/^[a-z-]+$/.test(name)) throw new Error('usage: print-sdl.ts <subgraph>');
-  const mod = require(path.join(__dirname, '..', '..', 'subgraphs', name, 'src', 'schema.ts')) as {
+  const mod = (await import(
+    path.join(__dirname, '..', '..', 'subgraphs', name, 'src', 'schema.ts')
+  )) as {
     buildSchema: () => Promise<import('graphql').GraphQLSchema>;
   };
   process.stdout.write(printSubgraphSchema(await mod.buildSchema()) + '\n');

@@ -1,16 +1,12 @@
 import path from 'node:path';
-import { loadConfig, pem, port, runMode, z } from '@agentry/core';
+import { GATEWAY_SPEC, loadConfig, pem, port, runMode, subgraphUrlKey, z } from '@agentry/core';
 
-export const SUBGRAPH_NAMES = ['users', 'agents', 'billing', 'reviews', 'tasks'] as const;
-
-/** The environment key that overrides a subgraph's URL: `my-feed` -> `SUBGRAPH_MY_FEED_URL`. */
-export const subgraphUrlKey = (name: string) =>
-  `SUBGRAPH_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_URL`;
+export { SUBGRAPH_NAMES, subgraphUrlKey } from '@agentry/core';
 
 /**
  * Gateway configuration. Subgraph URLs come from the supergraph (supergraph.yaml's routing_url);
  * `SUBGRAPH_<NAME>_URL` overrides one, e.g. when tests start subgraphs on free ports. Any name is
- * honoured, not only the five Agentry subgraphs; `subgraphUrls` is keyed by `subgraphUrlKey`.
+ * honoured, not only the subgraphs of the manifest; `subgraphUrls` is keyed by `subgraphUrlKey`.
  */
 export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
@@ -18,7 +14,7 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
     {
       NODE_ENV: runMode,
       HOST: z.string().default('127.0.0.1'),
-      PORT: port(4000),
+      PORT: port(GATEWAY_SPEC.port),
       SUPERGRAPH_PATH: z.string().default(path.join(__dirname, '..', '..', 'supergraph.graphql')),
       SESSION_TOKEN_SECRET: z
         .string({ error: 'SESSION_TOKEN_SECRET is required (npm start generates one)' })

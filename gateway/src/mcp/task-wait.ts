@@ -1,3 +1,4 @@
+import { sleep } from '@agentry/core';
 import type { GraphQLCaller } from './graphql';
 import { GET_TASK, type TaskData } from './operations';
 import { INTERRUPTED_STATES, TERMINAL_STATES } from './results';
@@ -19,18 +20,6 @@ export interface WaitOptions {
 /** True when the task needs nobody but its agent to go on. */
 export const isRunning = (state: string) =>
   !TERMINAL_STATES.has(state) && !INTERRUPTED_STATES.has(state);
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /**
  * Polls `task(id)` until the task ends or waits for its requester, the deadline passes or the

@@ -33,3 +33,8 @@ export const pem = (what: string) =>
     .string({ error: `${what} is required (npm start generates one; see docs/OPERATIONS.md)` })
     .min(1)
     .transform((s) => s.replace(/\\n/g, '\n'));
+
+/**
+ * A yes/no setting: `1`/`true` or `0`/`false`. Combine with `.optional()` or `.default(...)`.
+ */
+export const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');

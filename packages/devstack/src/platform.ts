@@ -1,20 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import { generateIdentityKeys, type IdentityKeys } from '@agentry/core';
+import {
+  GATEWAY_SPEC,
+  SERVICES,
+  SUBGRAPH_NAMES,
+  generateIdentityKeys,
+  serviceSpec,
+  subgraphUrlKey,
+  type IdentityKeys,
+  type ServiceName,
+  type SubgraphName,
+} from '@agentry/core';
 import { freePort } from './ports';
 import { startService, type ServiceProcess } from './process';
 
-export const SUBGRAPHS = ['users', 'agents', 'billing', 'reviews', 'tasks'] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** The subgraphs, from the service manifest (@agentry/core `SERVICES`). */
+export const SUBGRAPHS = SUBGRAPH_NAMES;
+export type { SubgraphName };
 
-/** Default ports: the gateway on 4000, subgraphs on 4001-4005 (as in supergraph.yaml). */
-export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
-  gateway: 4000,
-  users: 4001,
-  agents: 4002,
-  billing: 4003,
-  reviews: 4004,
-  tasks: 4005,
-};
+/** Default ports from the manifest: what `npm start` and docker-compose.yml use. */
+export const DEFAULT_PORTS = Object.fromEntries(SERVICES.map((s) => [s.name, s.port])) as Record<
+  ServiceName,
+  number
+>;
 
 export interface PlatformSecrets {
   sessionTokenSecret: string;
@@ -59,8 +66,8 @@ export interface Platform {
 /** Starts the five subgraphs (in parallel, each migrating its own schema), then the gateway. */
 export async function startPlatform(options: StartPlatformOptions): Promise<Platform> {
   const ports: Record<string, number> = {};
-  for (const name of [...SUBGRAPHS, 'gateway'] as const)
-    ports[name] = options.ports?.[name] || (await freePort());
+  for (const { name } of SERVICES)
+    ports[name] = options.ports?.[name as ServiceName] || (await freePort());
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: options.databaseUrl,
@@ -69,12 +76,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
     ...options.env,
   };
   for (const name of SUBGRAPHS)
-    env[`SUBGRAPH_${name.toUpperCase()}_URL`] = `http://127.0.0.1:${ports[name]}/graphql`;
+    env[subgraphUrlKey(name)] = `http://127.0.0.1:${ports[name]}/graphql`;
 
   const startSubgraph = (name: SubgraphName, port = ports[name], extra: NodeJS.ProcessEnv = {}) =>
     startService({
       name,
-      entry: `subgraphs/${name}/src/index.ts`,
+      entry: serviceSpec(name).entry,
       port,
       env: { ...env, ...options.serviceEnv?.[name], ...extra },
       readyPath: '/ready',
@@ -83,7 +90,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
   const startGateway = (port: number, extra: NodeJS.ProcessEnv = {}) =>
     startService({
       name: 'gateway',
-      entry: 'gateway/src/index.ts',
+      entry: GATEWAY_SPEC.entry,
       port,
       env: {
         ...env,

@@ -1,30 +1,24 @@
 import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@agentry/core';
+import { parsePayload, type StoredEvent, type Topic } from './catalogue';
 import { EVENTS_CHANNEL } from './publish';
 
-export interface StoredEvent<P = any> {
-  id: string;
-  topic: string;
-  key: string;
-  payload: P;
-  producer: string;
-  createdAt: Date;
-}
-
-export interface ConsumerOptions {
+export interface ConsumerOptions<T extends Topic> {
   /** Unique per consuming service and purpose, e.g. `billing.welcome-grants`. */
   name: string;
-  topics: string[];
+  topics: readonly T[];
   dataSource: DataSource;
   /** Connection string for the LISTEN connection. */
   url: string;
   log: Logger;
   /**
-   * Applies one event. Runs in the same transaction that advances the consumer's offset, so an
-   * event's effects are committed exactly once, whatever crashes or replicas do.
+   * Applies one event, its payload already parsed by the catalogue's schema. Runs in the same
+   * transaction that advances the consumer's offset, so an event's effects are committed exactly
+   * once, whatever crashes or replicas do. An event whose payload does not match its schema is
+   * logged and skipped: retried forever, it would block every later one.
    */
-  handle: (event: StoredEvent, manager: EntityManager) => Promise<void>;
+  handle: (event: StoredEvent<T>, manager: EntityManager) => Promise<void>;
   /** Safety-net poll interval when no notification arrives (default 2000 ms). */
   pollMs?: number;
   batchSize?: number;
@@ -36,11 +30,23 @@ export interface Consumer {
   stop(): Promise<void>;
 }
 
+interface LogRow {
+  id: string;
+  tx_id: string;
+  topic: string;
+  key: string;
+  payload: unknown;
+  producer: string;
+  created_at: Date;
+}
+
 /**
  * Reads the events log in commit-safe order, one replica at a time (the offset row is locked),
  * woken by NOTIFY and by a slow poll.
  */
-export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
+export async function startConsumer<T extends Topic>(
+  options: ConsumerOptions<T>,
+): Promise<Consumer> {
   const { dataSource, log, name } = options;
   const batchSize = options.batchSize ?? 200;
   await dataSource.query(
@@ -55,7 +61,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         'SELECT tx_id::text AS tx_id, last_id FROM events.consumers WHERE name = $1 FOR UPDATE',
         [name],
       );
-      const rows: any[] = await m.query(
+      const rows: LogRow[] = await m.query(
         `SELECT id, tx_id::text AS tx_id, topic, key, payload, producer, created_at
            FROM events.log
           WHERE (tx_id, id) > ($1::xid8, $2::bigint)
@@ -66,17 +72,24 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
         [offset.tx_id, offset.last_id, options.topics, batchSize],
       );
       for (const r of rows) {
-        await options.handle(
-          {
-            id: String(r.id),
-            topic: r.topic,
-            key: r.key,
-            payload: r.payload,
-            producer: r.producer,
-            createdAt: r.created_at,
-          },
-          m,
-        );
+        const topic = r.topic as T;
+        const parsed = parsePayload(topic, r.payload);
+        if (!parsed.ok) {
+          log.warn(
+            { consumer: name, eventId: String(r.id), topic, problem: parsed.error },
+            'skipping an event whose payload does not match its topic',
+          );
+          continue;
+        }
+        const event = {
+          id: String(r.id),
+          topic,
+          key: r.key,
+          payload: parsed.payload,
+          producer: r.producer,
+          createdAt: r.created_at,
+        } as StoredEvent<T>;
+        await options.handle(event, m);
       }
       const last = rows.at(-1);
       if (last) {
@@ -117,8 +130,9 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     log.warn({ err, consumer: name }, 'events listener connection error'),
   );
   await listener.connect();
+  const topics = new Set<string>(options.topics);
   listener.on('notification', (msg) => {
-    if (msg.payload && options.topics.includes(msg.payload)) void wake();
+    if (msg.payload && topics.has(msg.payload)) void wake();
   });
   await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
   const timer = setInterval(() => void wake(), options.pollMs ?? 2000);

@@ -1,3 +1,4 @@
+export * from './catalogue';
 export * from './consumer';
 export * from './publish';
 export * from './schema';

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { parse, type GraphQLSchema } from 'graphql';
@@ -9,9 +10,10 @@ import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag", "@override"])';
 
+/** `__resolveReference` per entity type (method syntax: each resolver types its own arguments). */
 export type ReferenceResolvers = Record<
   string,
-  { __resolveReference: (ref: any, ctx: any, info: any) => unknown }
+  { __resolveReference(ref: unknown, ctx: unknown, info: unknown): unknown }
 >;
 
 export interface FederatedSchemaOptions {
@@ -53,11 +55,12 @@ export async function buildFederatedSchema(
     skipCheck: true,
   });
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
-  const resolvers: Record<string, any> = { ...createResolversMap(schema) };
+  const resolvers: Record<string, object> = { ...createResolversMap(schema) };
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };
   }
   resolvers.JSON = GraphQLJSON;
   resolvers.DateTime = GraphQLDateTime;
-  return buildSubgraphSchema({ typeDefs, resolvers });
+  // type-graphql's resolver map and Apollo's describe the same shape with different types.
+  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
 }

@@ -1,3 +1,4 @@
+export * from './columns';
 export * from './context';
 export * from './datasource';
 export * from './federation';

@@ -1,13 +1,21 @@
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource, MixedList, EntitySchema } from 'typeorm';
 import type express from 'express';
-import { createIdentityVerifier, createLogger, type Identity, type Logger } from '@agentry/core';
+import {
+  createIdentityVerifier,
+  createLogger,
+  serviceSpec,
+  type Identity,
+  type Logger,
+  type SubgraphName,
+} from '@agentry/core';
 import { ensureEventsSchema } from '@agentry/events';
 import { createSubgraphDataSource, migrate } from './datasource';
 import { createSubgraphServer, type RunningServer } from './server';
 import { loadSubgraphEnv, type SubgraphEnv } from './subgraph-env';
 import type { SubgraphContext } from './context';
 
+/** What the kit hands a subgraph's services: its settings, logger, database and identity check. */
 export interface SubgraphDeps {
   env: SubgraphEnv;
   log: Logger;
@@ -16,30 +24,67 @@ export interface SubgraphDeps {
   verifyIdentity: (token: string | undefined) => Promise<Identity | null>;
 }
 
-/** What makes a subgraph: its data, its schema and whatever runs beside the HTTP server. */
-export interface SubgraphDefinition<C extends SubgraphContext = SubgraphContext> {
-  /** Also the Postgres schema name and the supergraph.yaml key. */
-  name: string;
-  defaultPort: number;
+/** A subgraph's running services and how to stop them. */
+export interface StartedServices<S> {
+  services: S;
+  stop(): Promise<void>;
+}
+
+/**
+ * What makes a subgraph: its data, its schema, and the services that run beside the HTTP server.
+ * `S` is the subgraph's own services object (event consumers, runners, clients), started before
+ * the server listens and handed, never null, to every request's context and to its routes.
+ */
+export interface SubgraphDefinition<
+  S = Record<string, never>,
+  C extends SubgraphContext = SubgraphContext,
+> {
+  /** Also the Postgres schema name and the supergraph key; its port comes from the manifest. */
+  name: SubgraphName;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   buildSchema: () => Promise<GraphQLSchema>;
-  extendContext?: (base: SubgraphContext, deps: SubgraphDeps) => C;
-  routes?: (app: express.Express, deps: SubgraphDeps) => void;
+  /**
+   * Starts what runs beside the server (event consumers, sweepers, the task runner) after the
+   * migrations and before the server listens, so no request meets a service that is not running.
+   */
+  start?: (deps: SubgraphDeps) => Promise<StartedServices<S>>;
+  /** The per-request context: the kit's base plus what this subgraph's resolvers need. */
+  context?: (base: SubgraphContext, services: S) => C;
+  /** Extra routes (internal endpoints), mounted before `/graphql`. */
+  routes?: (app: express.Express, deps: SubgraphDeps, services: S) => void;
   /** Serve subscriptions over graphql-ws on `/graphql` (default false). */
   subscriptions?: boolean;
-  /** Starts background work (event consumers, sweepers); returns how to stop it. */
-  startWorkers?: (deps: SubgraphDeps) => Promise<() => Promise<void>>;
 }
 
-/** Migrates, builds and serves a subgraph; returns the running server and a stop function. */
-export async function startSubgraph<C extends SubgraphContext>(
-  def: SubgraphDefinition<C>,
+/**
+ * Builds a subgraph's definition from its configuration source. Subgraphs read their settings
+ * from the environment they are given, never from `process.env`, so tests can start several
+ * side by side.
+ */
+export type SubgraphFactory<
+  S = Record<string, never>,
+  C extends SubgraphContext = SubgraphContext,
+> = (env: NodeJS.ProcessEnv) => SubgraphDefinition<S, C>;
+
+/** A started subgraph: its server, the kit's dependencies and its own services. */
+export interface RunningSubgraph<S = unknown> extends RunningServer {
+  deps: SubgraphDeps;
+  services: S;
+}
+
+/**
+ * Migrates, starts the services, then serves a subgraph. Stopping drains the server first, then
+ * stops the services, then closes the database.
+ */
+export async function startSubgraph<S, C extends SubgraphContext>(
+  factory: SubgraphFactory<S, C>,
   envSource: NodeJS.ProcessEnv = process.env,
-): Promise<RunningServer & { deps: SubgraphDeps }> {
-  const env = loadSubgraphEnv(def.name, def.defaultPort, envSource);
+): Promise<RunningSubgraph<S>> {
+  const def = factory(envSource);
+  const env = loadSubgraphEnv(def.name, serviceSpec(def.name).port, envSource);
   const log = createLogger(def.name);
   const { dataSource, counter } = createSubgraphDataSource({
     url: env.DATABASE_URL,
@@ -54,33 +99,56 @@ export async function startSubgraph<C extends SubgraphContext>(
   if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
   const verifyIdentity = await createIdentityVerifier(env.GATEWAY_IDENTITY_PUBLIC_KEY);
   const deps: SubgraphDeps = { env, log, dataSource, verifyIdentity };
-  const server = await createSubgraphServer<C>({
-    name: def.name,
-    schema: await def.buildSchema(),
-    dataSource,
-    verifyIdentity,
-    log,
-    mode: env.NODE_ENV,
-    extendContext: def.extendContext ? (base) => def.extendContext!(base, deps) : undefined,
-    routes: def.routes ? (app) => def.routes!(app, deps) : undefined,
-    debugSql: env.AGENTRY_DEBUG_SQL === '1' ? counter : undefined,
-    subscriptions: def.subscriptions,
-  });
-  const stopWorkers = def.startWorkers ? await def.startWorkers(deps) : async () => {};
-  const running = await server.listen(env.PORT, env.HOST);
+  const closeDatabase = async () => {
+    if (dataSource.isInitialized) await dataSource.destroy();
+  };
+
+  let started: StartedServices<S>;
+  try {
+    started = def.start ? await def.start(deps) : { services: {} as S, stop: async () => {} };
+  } catch (err) {
+    await closeDatabase();
+    throw err;
+  }
+  const { services } = started;
+  let running: RunningServer;
+  try {
+    const server = await createSubgraphServer<C>({
+      name: def.name,
+      schema: await def.buildSchema(),
+      dataSource,
+      verifyIdentity,
+      log,
+      mode: env.NODE_ENV,
+      extendContext: def.context ? (base) => def.context!(base, services) : undefined,
+      routes: def.routes ? (app) => def.routes!(app, deps, services) : undefined,
+      debugSql: env.AGENTRY_DEBUG_SQL === '1' ? counter : undefined,
+      subscriptions: def.subscriptions,
+    });
+    running = await server.listen(env.PORT, env.HOST);
+  } catch (err) {
+    await started.stop().catch(() => {});
+    await closeDatabase();
+    throw err;
+  }
   return {
     ...running,
     deps,
+    services,
     stop: async () => {
-      await stopWorkers();
       await running.stop();
+      await started.stop();
+      await closeDatabase();
     },
   };
 }
 
 /** Entry point of a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. */
-export function runSubgraphProcess<C extends SubgraphContext>(def: SubgraphDefinition<C>) {
-  startSubgraph(def).then(
+export function runSubgraphProcess<S, C extends SubgraphContext>(
+  name: SubgraphName,
+  factory: SubgraphFactory<S, C>,
+) {
+  startSubgraph(factory, process.env).then(
     (running) => {
       let stopping = false;
       const stop = (signal: string) => {
@@ -100,7 +168,7 @@ export function runSubgraphProcess<C extends SubgraphContext>(def: SubgraphDefin
     },
     (err) => {
       console.error(
-        `${def.name} subgraph failed to start: ${err instanceof Error ? err.message : String(err)}`,
+        `${name} subgraph failed to start: ${err instanceof Error ? err.message : String(err)}`,
       );
       process.exit(1);
     },

@@ -135,9 +135,9 @@ export async function createSubgraphServer<C extends SubgraphContext>(
         url,
         port: actual,
         stop: async () => {
+          // Drains requests in flight; the caller then stops services and closes the database.
           await wsServer?.dispose();
           await apollo.stop();
-          if (options.dataSource.isInitialized) await options.dataSource.destroy();
         },
       };
     },

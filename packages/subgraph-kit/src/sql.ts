@@ -2,9 +2,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { badInput } from '@agentry/core';
 import { decodeCursor, type CursorKey } from './pagination';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Whether `s` is a UUID (every entity id is); check arguments before they reach SQL. */
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
+export { isUuid } from '@agentry/core';
 
 /** A DataSource, or a manager whose transaction the caller already opened. */
 export type Db = DataSource | EntityManager;

@@ -1,4 +1,5 @@
 export * from './database';
+export * from './events';
 export * from './graphql';
 export * from './identity';
 export * from './subgraph';

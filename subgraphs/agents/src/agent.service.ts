@@ -195,7 +195,7 @@ export async function createAgent(
     }
     if (rows.length) {
       const agent = toAgent(rows[0]);
-      await publishEvents(m, 'agents', [agentEvent('agent.created', agent)]);
+      await publishEvents(m, [agentEvent('agent.created', agent)]);
       return agent;
     }
     // Someone took this slug between our look and our insert: look again from here.
@@ -252,7 +252,7 @@ export async function updateAgent(
     [id, ...fields.map((f) => bind(f, patch[f]))],
   );
   const agent = toAgent(updated);
-  await publishEvents(m, 'agents', [agentEvent('agent.updated', agent)]);
+  await publishEvents(m, [agentEvent('agent.updated', agent)]);
   return agent;
 }
 
@@ -318,7 +318,7 @@ export async function recordCardCheck(
   );
   const agent = toAgent(updated);
   if (changed || publish === 'always') {
-    await publishEvents(m, 'agents', [agentEvent('agent.updated', agent)]);
+    await publishEvents(m, [agentEvent('agent.updated', agent)]);
   }
   return agent;
 }

@@ -1,9 +1,7 @@
-import { loadConfig, runMode, z } from '@agentry/core';
-
-const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+import { flag, loadConfig, runMode, z } from '@agentry/core';
 
 /** Agents-specific configuration (the common subgraph settings are read by the kit). */
-export function loadAgentsEnv(env: NodeJS.ProcessEnv = process.env) {
+export function loadAgentsEnv(env: NodeJS.ProcessEnv) {
   const config = loadConfig(
     'agents subgraph',
     {

@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runSubgraphProcess } from '@agentry/subgraph-kit';
 import { agentsSubgraph } from './subgraph';
 
-runSubgraphProcess(agentsSubgraph());
+runSubgraphProcess('agents', agentsSubgraph);

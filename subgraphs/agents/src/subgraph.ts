@@ -1,7 +1,7 @@
-import type { SubgraphDefinition } from '@agentry/subgraph-kit';
+import type { SubgraphFactory } from '@agentry/subgraph-kit';
 import { Agent } from './agent.entity';
 import { startCardRefresher } from './card-refresher';
-import type { AgentsContext } from './context';
+import type { AgentsContext, AgentsServices } from './context';
 import { loadAgentsEnv } from './env';
 import { InitAgents1764100000000 } from './migrations/1764100000000-init-agents';
 import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards';
@@ -9,16 +9,14 @@ import { ToolServers1764800000000 } from './migrations/1764800000000-tool-server
 import { buildSchema } from './schema';
 import { startToolServerRefresher } from './tool-server.refresher';
 
-export const agentsSubgraph = (): SubgraphDefinition<AgentsContext> => {
-  const env = loadAgentsEnv();
+export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (source) => {
+  const env = loadAgentsEnv(source);
   return {
     name: 'agents',
-    defaultPort: 4002,
     entities: [Agent],
     migrations: [InitAgents1764100000000, AgentCards1764700000000, ToolServers1764800000000],
     buildSchema,
-    extendContext: (base) => ({ ...base, cards: env.cards, tools: env.tools }),
-    startWorkers: async (deps) => {
+    start: async (deps) => {
       const stops = [
         await startCardRefresher({
           dataSource: deps.dataSource,
@@ -33,9 +31,13 @@ export const agentsSubgraph = (): SubgraphDefinition<AgentsContext> => {
           intervalMs: env.TOOL_SERVER_REFRESH_MS,
         }),
       ];
-      return async () => {
-        await Promise.all(stops.map((stop) => stop()));
+      return {
+        services: { cards: env.cards, tools: env.tools },
+        stop: async () => {
+          await Promise.all(stops.map((stop) => stop()));
+        },
       };
     },
+    context: (base, services) => ({ ...base, ...services }),
   };
 };

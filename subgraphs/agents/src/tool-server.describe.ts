@@ -44,6 +44,7 @@ export function normalizeToolServerUrl(url: string): string {
 
 const text = (v: string | undefined | null) => (v === undefined || v === null ? null : v);
 const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v ?? null));
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

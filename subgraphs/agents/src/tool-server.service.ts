@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
 import { badInput, conflict, forbidden, notFound } from '@agentry/core';
-import { publishEvents } from '@agentry/events';
+import { publishEvents, type PayloadOf } from '@agentry/events';
 import type { ToolCatalogue, ToolServerCheck } from './tool-server.describe';
 import { ToolServerStatus, type Tool, type ToolServer } from './tool-server.entity';
 import { CHECK_ERROR_MAX } from './tool-server.rules';
@@ -29,18 +29,7 @@ export interface ToolServerPatch {
 }
 
 /** The snapshot in `tool_server.updated`: all the tasks subgraph needs to authorize calls. */
-export interface ToolServerSnapshot {
-  serverId: string;
-  ownerId: string;
-  name: string;
-  url: string;
-  public: boolean;
-  status: ToolServerStatus;
-  tools: { name: string; inputSchema: Record<string, unknown>; priceCredits: number }[];
-  grants: { userId: string; tools: string[] | null }[];
-}
-
-export const TOOL_SERVER_UPDATED = 'tool_server.updated';
+export type ToolServerSnapshot = PayloadOf<'tool_server.updated'>;
 
 /** Reads the snapshot in the caller's transaction, after its change. */
 export async function toolServerSnapshot(
@@ -65,9 +54,7 @@ export async function toolServerSnapshot(
 /** Publishes the server's current snapshot in the caller's transaction. */
 export async function publishToolServer(m: EntityManager, serverId: string): Promise<void> {
   const payload = await toolServerSnapshot(m, serverId);
-  await publishEvents(m, 'agents', [
-    { topic: TOOL_SERVER_UPDATED, key: serverId, payload: { ...payload } },
-  ]);
+  await publishEvents(m, [{ topic: 'tool_server.updated', key: serverId, payload }]);
 }
 
 const isUrlTaken = (err: unknown) => {

@@ -17,7 +17,7 @@ export const TOOL_COLUMNS = `t.server_id AS "serverId", t.name, t.title, t.descr
 /** A cursor position in newest-first order. */
 export const SERVER_CREATED_KEY = timeKey('s.created_at');
 
-type Row = Record<string, any>;
+type Row = Record<string, unknown>;
 
 export function toToolServer(row: Row): ToolServer {
   return Object.assign(new ToolServer(), {
@@ -53,7 +53,7 @@ export function parseToolId(id: string): { serverId: string; name: string } | nu
 
 export function toTool(row: Row): Tool {
   return Object.assign(new Tool(), {
-    id: toolId(row.serverId, row.name),
+    id: toolId(String(row.serverId), String(row.name)),
     serverId: row.serverId,
     name: row.name,
     title: row.title ?? null,

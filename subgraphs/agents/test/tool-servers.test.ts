@@ -762,7 +762,7 @@ describe('MCP tool servers', () => {
     // Newest first, page by page, with a stable total.
     const seen: string[] = [];
     let after: string | null = null;
-    let total = -1;
+    let total: number;
     for (;;) {
       const page: any = ok(await gql(sg.url, LIST, { first: 7, after }, asViewer)).toolServers;
       total = page.totalCount;

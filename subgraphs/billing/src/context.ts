@@ -1,10 +1,13 @@
 import type { Consumer } from '@agentry/events';
 import type { SubgraphContext } from '@agentry/subgraph-kit';
 
-export interface BillingContext extends SubgraphContext {
+/** What billing's resolvers and routes need besides the kit's context. */
+export interface BillingServices {
   /**
-   * The `user.registered` consumer (null until the workers run): a user who signed up a moment
-   * ago may not have a wallet yet, and `catchUp()` creates it now instead of after the next poll.
+   * The `user.registered` consumer: a user who signed up a moment ago may not have a wallet yet,
+   * and `catchUp()` creates it now instead of after the next poll.
    */
-  welcomeGrants: Consumer | null;
+  welcomeGrants: Consumer;
 }
+
+export interface BillingContext extends SubgraphContext, BillingServices {}

@@ -1,7 +1,7 @@
 import { loadConfig, z } from '@agentry/core';
 
 /** Billing-specific configuration (the common subgraph settings are read by the kit). */
-export function loadBillingEnv(env: NodeJS.ProcessEnv = process.env) {
+export function loadBillingEnv(env: NodeJS.ProcessEnv) {
   return loadConfig(
     'billing subgraph',
     {

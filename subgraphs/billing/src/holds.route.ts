@@ -122,11 +122,7 @@ async function availableOf(deps: SubgraphDeps, userId: string): Promise<number |
  * - `POST /internal/holds/:taskId/release` undoes it when the task could not be recorded ->
  *   `{released}`.
  */
-export function holdsRoutes(
-  app: express.Express,
-  deps: SubgraphDeps,
-  welcomeGrants: () => Consumer | null,
-) {
+export function holdsRoutes(app: express.Express, deps: SubgraphDeps, welcomeGrants: Consumer) {
   const auth = requireTaskWriter(deps);
 
   app.post(
@@ -163,9 +159,7 @@ export function holdsRoutes(
             const now = await availableOf(deps, userId);
             if (now === 0) throw err;
             if (now === null) {
-              const consumer = welcomeGrants();
-              if (!consumer) throw err;
-              await catchUpCommitted(consumer, deps.dataSource);
+              await catchUpCommitted(welcomeGrants, deps.dataSource);
             }
             return hold(deps.dataSource, { userId, taskId, amount });
           },

@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runSubgraphProcess } from '@agentry/subgraph-kit';
 import { billingSubgraph } from './subgraph';
 
-runSubgraphProcess(billingSubgraph());
+runSubgraphProcess('billing', billingSubgraph);

@@ -1,7 +1,12 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError, ErrorCode, badInput, conflict, notFound } from '@agentry/core';
 import { isUuid } from '@agentry/subgraph-kit';
-import { LedgerEntryKind, ledgerEntryFromRow, type LedgerEntry } from './ledger-entry.entity';
+import {
+  LedgerEntryKind,
+  ledgerEntryFromRow,
+  type LedgerEntry,
+  type LedgerEntryRow,
+} from './ledger-entry.entity';
 import { PLATFORM_WALLET_ID, walletFromRow, type Wallet } from './wallet.entity';
 
 /**
@@ -99,7 +104,12 @@ async function entriesByKey(m: EntityManager, keys: string[]): Promise<Map<strin
     `SELECT ${ENTRY_COLUMNS} FROM billing.ledger_entries WHERE idempotency_key = ANY($1::text[])`,
     [keys],
   );
-  return new Map(rows.map((r: any) => [r.idempotency_key as string, ledgerEntryFromRow(r)]));
+  return new Map(
+    rows.map((r: LedgerEntryRow & { idempotency_key: string }) => [
+      r.idempotency_key,
+      ledgerEntryFromRow(r),
+    ]),
+  );
 }
 
 interface NewEntry {

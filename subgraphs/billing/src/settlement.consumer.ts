@@ -1,22 +1,19 @@
 import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode, type Logger } from '@agentry/core';
-import { startConsumer, type StoredEvent } from '@agentry/events';
-import { isUuid, type SubgraphDeps } from '@agentry/subgraph-kit';
+import { startConsumer, type PayloadOf, type StoredEvent } from '@agentry/events';
+import type { SubgraphDeps } from '@agentry/subgraph-kit';
 import { capture, holdState, release } from './ledger';
 
 export const SETTLEMENT_CONSUMER = 'billing.task-settlement';
-export const SETTLEMENT_TOPICS = ['task.completed', 'task.state_changed', 'tool.call_settled'];
+export const SETTLEMENT_TOPICS = [
+  'task.completed',
+  'task.state_changed',
+  'tool.call_settled',
+] as const;
+type SettlementEvent = StoredEvent<(typeof SETTLEMENT_TOPICS)[number]>;
 
 /** Terminal states that mean the requester pays nothing. */
-const RELEASING_STATES = new Set(['FAILED', 'CANCELED', 'REJECTED']);
-const TASK_STATES = new Set([
-  'SUBMITTED',
-  'WORKING',
-  'INPUT_REQUIRED',
-  'AUTH_REQUIRED',
-  'COMPLETED',
-  ...RELEASING_STATES,
-]);
+const RELEASING_STATES = new Set<string>(['FAILED', 'CANCELED', 'REJECTED']);
 
 /**
  * Database errors worth retrying the whole batch for (connection, deadlock, serialization,
@@ -35,7 +32,7 @@ const isTransient = (err: unknown) => {
 async function step(
   manager: EntityManager,
   log: Logger,
-  event: StoredEvent,
+  event: SettlementEvent,
   what: string,
   work: (m: EntityManager) => Promise<void>,
 ) {
@@ -63,64 +60,46 @@ async function markSeen(m: EntityManager, taskId: string, state: string, sequenc
   );
 }
 
-type Payload = Record<string, unknown> | null | undefined;
-
 /**
  * Applies one task event to the ledger, exactly once (the ledger is keyed by task, so even a
  * replayed event moves nothing twice).
  */
 export async function settleTaskEvent(
-  event: StoredEvent<Payload>,
+  event: SettlementEvent,
   manager: EntityManager,
   log: Logger,
   feeBasisPoints: number,
 ) {
-  const p = event.payload ?? {};
-  if (event.topic === 'tool.call_settled')
-    return settleToolCall(event, p, manager, log, feeBasisPoints);
-  const taskId = p.taskId;
-  if (!isUuid(taskId)) {
-    log.warn(
-      { eventId: event.id, topic: event.topic },
-      'task event without a valid taskId skipped',
-    );
-    return;
-  }
-  if (event.topic === 'task.state_changed') {
-    const state = p.state;
-    if (typeof state !== 'string' || !TASK_STATES.has(state)) {
-      log.warn({ eventId: event.id, taskId }, 'task.state_changed with an unknown state skipped');
+  switch (event.topic) {
+    case 'tool.call_settled':
+      return settleToolCall(event, event.payload, manager, log, feeBasisPoints);
+    case 'task.state_changed': {
+      const { taskId, state, sequence } = event.payload;
+      await step(manager, log, event, 'recording the task state', (m) =>
+        markSeen(m, taskId.toLowerCase(), state, sequence),
+      );
+      if (RELEASING_STATES.has(state)) {
+        await step(manager, log, event, 'releasing the hold', async (m) => {
+          await release(m, { taskId, reason: `Task ${state.toLowerCase()}` });
+        });
+      }
       return;
     }
-    const sequence = Number.isSafeInteger(p.sequence) ? (p.sequence as number) : null;
-    await step(manager, log, event, 'recording the task state', (m) =>
-      markSeen(m, taskId.toLowerCase(), state, sequence),
-    );
-    if (RELEASING_STATES.has(state)) {
-      await step(manager, log, event, 'releasing the hold', async (m) => {
-        await release(m, { taskId, reason: `Task ${state.toLowerCase()}` });
+    case 'task.completed': {
+      const { taskId, providerId, requesterId } = event.payload;
+      await step(manager, log, event, 'capturing the hold', async (m) => {
+        const held = await holdState(m, taskId);
+        // Paid by someone else than the requester: not this task's hold; take nobody's money.
+        if (held && held.userId !== requesterId.toLowerCase()) {
+          log.error(
+            { eventId: event.id, taskId, holder: held.userId, requesterId },
+            'the hold of a completed task is on another wallet than the requester; not captured',
+          );
+          return;
+        }
+        await capture(m, { taskId, payeeId: providerId, feeBasisPoints });
       });
     }
-    return;
-  }
-  if (event.topic === 'task.completed') {
-    const { providerId, requesterId } = p;
-    if (!isUuid(providerId)) {
-      log.warn({ eventId: event.id, taskId }, 'task.completed without a valid providerId skipped');
-      return;
-    }
-    await step(manager, log, event, 'capturing the hold', async (m) => {
-      const held = await holdState(m, taskId);
-      // Paid by someone else than the requester: not this task's hold; take nobody's money.
-      if (held && isUuid(requesterId) && held.userId !== requesterId.toLowerCase()) {
-        log.error(
-          { eventId: event.id, taskId, holder: held.userId, requesterId },
-          'the hold of a completed task is on another wallet than the requester; not captured',
-        );
-        return;
-      }
-      await capture(m, { taskId, payeeId: providerId, feeBasisPoints });
-    });
   }
 }
 
@@ -129,17 +108,13 @@ export async function settleTaskEvent(
  * owner, fee to the platform) when the call succeeded, released when it failed or timed out.
  */
 async function settleToolCall(
-  event: StoredEvent<Payload>,
-  p: Record<string, unknown>,
+  event: SettlementEvent,
+  p: PayloadOf<'tool.call_settled'>,
   manager: EntityManager,
   log: Logger,
   feeBasisPoints: number,
 ) {
   const { invocationId, ownerId, charged } = p;
-  if (!isUuid(invocationId) || !isUuid(ownerId) || typeof charged !== 'boolean') {
-    log.warn({ eventId: event.id, topic: event.topic }, 'malformed tool.call_settled skipped');
-    return;
-  }
   await step(manager, log, event, 'recording the tool call', (m) =>
     markSeen(m, invocationId.toLowerCase(), charged ? 'COMPLETED' : 'FAILED', null),
   );
@@ -169,7 +144,6 @@ export function startSettlementConsumer(deps: SubgraphDeps, feeBasisPoints: numb
     dataSource: deps.dataSource,
     url: deps.env.DATABASE_URL,
     log: deps.log,
-    handle: (event: StoredEvent<Payload>, manager: EntityManager) =>
-      settleTaskEvent(event, manager, deps.log, feeBasisPoints),
+    handle: (event, manager) => settleTaskEvent(event, manager, deps.log, feeBasisPoints),
   });
 }

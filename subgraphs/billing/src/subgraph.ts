@@ -1,6 +1,5 @@
-import type { Consumer } from '@agentry/events';
-import type { SubgraphDefinition } from '@agentry/subgraph-kit';
-import type { BillingContext } from './context';
+import type { SubgraphFactory } from '@agentry/subgraph-kit';
+import type { BillingContext, BillingServices } from './context';
 import { loadBillingEnv } from './env';
 import { holdsRoutes } from './holds.route';
 import { LedgerEntry } from './ledger-entry.entity';
@@ -12,25 +11,18 @@ import { startSettlementConsumer } from './settlement.consumer';
 import { Wallet } from './wallet.entity';
 import { startWelcomeConsumer } from './welcome.consumer';
 
-export const billingSubgraph = (): SubgraphDefinition<BillingContext> => {
-  const billingEnv = loadBillingEnv();
-  // Set by startWorkers, read per request: resolvers catch up on registrations through it.
-  let welcomeGrants: Consumer | null = null;
+export const billingSubgraph: SubgraphFactory<BillingServices, BillingContext> = (env) => {
+  const billingEnv = loadBillingEnv(env);
   return {
     name: 'billing',
-    defaultPort: 4003,
     entities: [Wallet, LedgerEntry],
     migrations: [InitBilling1764200000000, TaskSettlement1764250000000],
     buildSchema,
-    extendContext: (base) => ({ ...base, welcomeGrants }),
-    routes: (app, deps) => holdsRoutes(app, deps, () => welcomeGrants),
-    startWorkers: async (deps) => {
-      const consumer = await startWelcomeConsumer(deps, billingEnv.WELCOME_GRANT_CREDITS);
-      welcomeGrants = consumer;
+    start: async (deps) => {
+      const welcomeGrants = await startWelcomeConsumer(deps, billingEnv.WELCOME_GRANT_CREDITS);
       const settlement = await startSettlementConsumer(deps, billingEnv.PLATFORM_FEE_BPS).catch(
         async (err: unknown) => {
-          welcomeGrants = null;
-          await consumer.stop();
+          await welcomeGrants.stop();
           throw err;
         },
       );
@@ -40,11 +32,15 @@ export const billingSubgraph = (): SubgraphDefinition<BillingContext> => {
         settlement,
         log: deps.log,
       });
-      return async () => {
-        welcomeGrants = null;
-        await stopSweeper();
-        await Promise.all([consumer.stop(), settlement.stop()]);
+      return {
+        services: { welcomeGrants },
+        stop: async () => {
+          await stopSweeper();
+          await Promise.all([welcomeGrants.stop(), settlement.stop()]);
+        },
       };
     },
+    context: (base, services) => ({ ...base, ...services }),
+    routes: (app, deps, services) => holdsRoutes(app, deps, services.welcomeGrants),
   };
 };

@@ -17,7 +17,7 @@ export const walletLoader = (ctx: BillingContext) =>
     const rows = await find(userIds);
     const found = new Set(rows.map((w) => w.userId));
     const missing = userIds.filter((id) => !found.has(id));
-    if (missing.length && ctx.welcomeGrants) {
+    if (missing.length) {
       await catchUpCommitted(ctx.welcomeGrants, ctx.db);
       rows.push(...(await find(missing)));
     }

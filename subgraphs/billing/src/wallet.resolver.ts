@@ -64,7 +64,7 @@ export class GrantCreditsResolver {
     const params = { userId: userId.toLowerCase(), amount, reason: reason.trim() };
     const result = await grant(ctx.db, params).catch(async (err: unknown) => {
       const missing = err instanceof AppError && err.extensions.code === ErrorCode.NOT_FOUND;
-      if (!missing || !ctx.welcomeGrants) throw err;
+      if (!missing) throw err;
       // The user may have signed up a moment ago and their wallet not exist yet.
       await catchUpCommitted(ctx.welcomeGrants, ctx.db);
       return grant(ctx.db, params);

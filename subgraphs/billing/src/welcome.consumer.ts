@@ -1,7 +1,5 @@
-import { startConsumer, type StoredEvent } from '@agentry/events';
+import { startConsumer } from '@agentry/events';
 import type { SubgraphDeps } from '@agentry/subgraph-kit';
-import type { EntityManager } from 'typeorm';
-import { isUuid } from '@agentry/subgraph-kit';
 import { grantWelcome } from './ledger';
 
 export const WELCOME_CONSUMER = 'billing.wallets';
@@ -18,14 +16,6 @@ export function startWelcomeConsumer(deps: SubgraphDeps, welcomeCredits: number)
     dataSource: deps.dataSource,
     url: deps.env.DATABASE_URL,
     log: deps.log,
-    handle: async (event: StoredEvent<{ userId?: unknown }>, manager: EntityManager) => {
-      const userId = event.payload?.userId;
-      if (typeof userId !== 'string' || !isUuid(userId)) {
-        // Retrying cannot fix a malformed event; skipping it keeps the consumer moving.
-        deps.log.warn({ eventId: event.id }, 'user.registered without a valid userId skipped');
-        return;
-      }
-      await grantWelcome(manager, userId, welcomeCredits);
-    },
+    handle: (event, manager) => grantWelcome(manager, event.payload.userId, welcomeCredits),
   });
 }

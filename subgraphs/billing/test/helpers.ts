@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { publishEvents } from '@agentry/events';
+import { domainEvent, publishEvents } from '@agentry/events';
 import { waitFor } from '@agentry/testing';
 
 export { waitFor };
@@ -10,12 +10,9 @@ export async function publishRegistered(db: DataSource, userIds: string[]): Prom
   await db.transaction((m) =>
     publishEvents(
       m,
-      'users',
-      userIds.map((userId) => ({
-        topic: 'user.registered',
-        key: userId,
-        payload: { userId, name: 'Test User', roles: ['USER'] },
-      })),
+      userIds.map((userId) =>
+        domainEvent('user.registered', userId, { userId, name: 'Test User', roles: ['USER'] }),
+      ),
     ),
   );
   const [{ max }] = await db.query(

@@ -8,8 +8,16 @@ import {
   generateIdentityKeys,
   type Identity,
 } from '@agentry/core';
-import { publishEvents, type NewEvent } from '@agentry/events';
-import { asAnonymous, asUser, gql, identityHeaders, ok, startTestSubgraph } from '@agentry/testing';
+import { domainEvent, publishEvents, type DomainEvent, type PayloadOf } from '@agentry/events';
+import {
+  asAnonymous,
+  asUser,
+  gql,
+  identityHeaders,
+  insertUncheckedEvent,
+  ok,
+  startTestSubgraph,
+} from '@agentry/testing';
 import { billingSubgraph } from '../src/subgraph';
 import { ensureWallet, grant, hold } from '../src/ledger';
 import { ORPHAN_REASON, sweepOrphanedHolds } from '../src/orphan-sweeper';
@@ -86,8 +94,15 @@ describe('billing task settlement (holds, captures, releases)', () => {
   };
 
   /** Publishes events as the tasks subgraph does; returns the last event id. */
-  async function publishTaskEvents(events: NewEvent[]): Promise<number> {
-    await db().transaction((m) => publishEvents(m, 'tasks', events));
+  type Unchecked = { topic: string; key: string; payload: unknown; unchecked: true };
+  async function publishTaskEvents(events: (DomainEvent | Unchecked)[]): Promise<number> {
+    // Malformed events go in unchecked, as a buggy producer's would.
+    await db().transaction(async (m) => {
+      for (const e of events) {
+        if ('unchecked' in e) await insertUncheckedEvent(m, { ...e, producer: 'tasks' });
+        else await publishEvents(m, [e]);
+      }
+    });
     const [{ max }] = await db().query(
       `SELECT max(id)::int AS max FROM events.log WHERE topic LIKE 'task.%'`,
     );
@@ -101,24 +116,30 @@ describe('billing task settlement (holds, captures, releases)', () => {
       );
       return row && row.last >= eventId;
     });
-  const publishAndSettle = async (events: NewEvent[]) => settled(await publishTaskEvents(events));
+  const publishAndSettle = async (events: (DomainEvent | Unchecked)[]) =>
+    settled(await publishTaskEvents(events));
 
-  const stateChanged = (taskId: string, requesterId: string, state: string, sequence: number) => ({
-    topic: 'task.state_changed',
-    key: taskId,
-    payload: { taskId, agentId: AGENT, requesterId, state, sequence },
-  });
-  const completed = (taskId: string, requesterId: string, providerId: string) => ({
-    topic: 'task.completed',
-    key: taskId,
-    payload: {
+  const stateChanged = (
+    taskId: string,
+    requesterId: string,
+    state: PayloadOf<'task.state_changed'>['state'],
+    sequence: number,
+  ) =>
+    domainEvent('task.state_changed', taskId, {
+      taskId,
+      agentId: AGENT,
+      requesterId,
+      state,
+      sequence,
+    });
+  const completed = (taskId: string, requesterId: string, providerId: string) =>
+    domainEvent('task.completed', taskId, {
       taskId,
       agentId: AGENT,
       requesterId,
       providerId,
       completedAt: new Date().toISOString(),
-    },
-  });
+    });
   const AGENT = randomUUID();
 
   it('holds the price on the caller’s own wallet, once per task', async () => {
@@ -371,7 +392,9 @@ describe('billing task settlement (holds, captures, releases)', () => {
     assert.deepEqual(await walletRow(db(), gina), { balance: 300, held: 280 });
 
     await publishAndSettle([
-      ...Object.entries(tasks).map(([state, taskId]) => stateChanged(taskId, gina, state, 2)),
+      ...(['FAILED', 'CANCELED', 'REJECTED'] as const).map((state) =>
+        stateChanged(tasks[state], gina, state, 2),
+      ),
       stateChanged(working, gina, 'WORKING', 2),
     ]);
     for (const [state, taskId] of Object.entries(tasks)) {
@@ -409,14 +432,20 @@ describe('billing task settlement (holds, captures, releases)', () => {
       // A free task (no hold) and malformed events: skipped.
       completed(randomUUID(), hank, provider),
       stateChanged(randomUUID(), hank, 'CANCELED', 2),
-      { topic: 'task.completed', key: 'x', payload: { taskId: 1 } },
-      { topic: 'task.completed', key: next, payload: { taskId: next, providerId: 'nope' } },
-      { topic: 'task.state_changed', key: 'y', payload: { taskId: randomUUID(), state: 'DONE' } },
+      { topic: 'task.completed', key: 'x', payload: { taskId: 1 }, unchecked: true },
+      {
+        topic: 'task.completed',
+        key: next,
+        payload: { taskId: next, providerId: 'nope' },
+        unchecked: true,
+      },
       {
         topic: 'task.state_changed',
-        key: 'z',
-        payload: null as unknown as Record<string, unknown>,
+        key: 'y',
+        payload: { taskId: randomUUID(), state: 'DONE' },
+        unchecked: true,
       },
+      { topic: 'task.state_changed', key: 'z', payload: null, unchecked: true },
       // ...and the next good event is applied in the same batch.
       completed(next, hank, provider),
     ]);

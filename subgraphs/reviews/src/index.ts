@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runSubgraphProcess } from '@agentry/subgraph-kit';
 import { reviewsSubgraph } from './subgraph';
 
-runSubgraphProcess(reviewsSubgraph());
+runSubgraphProcess('reviews', reviewsSubgraph);

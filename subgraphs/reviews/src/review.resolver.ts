@@ -66,7 +66,7 @@ export class ReviewResolver {
          RETURNING ${REVIEW_COLUMNS}`,
         [agentId, userId, rating, title.trim(), body.trim()],
       );
-      await publishEvents(m, 'reviews', [
+      await publishEvents(m, [
         { topic: 'review.submitted', key: saved.id, payload: eventPayload(saved) },
       ]);
       return saved;
@@ -90,7 +90,7 @@ export class ReviewResolver {
       if (review.authorId !== userId && !isAdmin(ctx))
         throw forbidden('Only its author or an admin can delete a review.');
       await m.query('DELETE FROM reviews.reviews WHERE id = $1', [id]);
-      await publishEvents(m, 'reviews', [
+      await publishEvents(m, [
         { topic: 'review.deleted', key: review.id, payload: eventPayload(review) },
       ]);
     });

@@ -1,4 +1,4 @@
-import type { SubgraphDefinition } from '@agentry/subgraph-kit';
+import type { SubgraphFactory } from '@agentry/subgraph-kit';
 import { AgentProjection } from './agent-projection.entity';
 import { Eligibility } from './eligibility.entity';
 import { InitReviews1764400000000 } from './migrations/1764400000000-init-reviews';
@@ -6,11 +6,10 @@ import { startProjections } from './projections.consumer';
 import { Review } from './review.entity';
 import { buildSchema } from './schema';
 
-export const reviewsSubgraph = (): SubgraphDefinition => ({
+export const reviewsSubgraph: SubgraphFactory = () => ({
   name: 'reviews',
-  defaultPort: 4004,
   entities: [AgentProjection, Eligibility, Review],
   migrations: [InitReviews1764400000000],
   buildSchema,
-  startWorkers: startProjections,
+  start: async (deps) => ({ services: {}, stop: await startProjections(deps) }),
 });

@@ -2,8 +2,16 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { publishEvents, type NewEvent } from '@agentry/events';
-import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph } from '@agentry/testing';
+import { domainEvent, publishEvents, type DomainEvent } from '@agentry/events';
+import {
+  asAnonymous,
+  asUser,
+  codes,
+  gql,
+  insertUncheckedEvent,
+  ok,
+  startTestSubgraph,
+} from '@agentry/testing';
 import { sqlCount as subgraphSqlCount, waitFor as eventually } from '@agentry/testing';
 import { reviewsSubgraph } from '../src/subgraph';
 
@@ -40,8 +48,17 @@ describe('reviews subgraph', () => {
    * Publishes events as another subgraph would, then waits until the projection consumer has
    * moved past the last of them (so a replayed event is known to be applied, too).
    */
-  async function publish(producer: string, events: NewEvent[]) {
-    await db().transaction((m) => publishEvents(m, producer, events));
+  async function publish(
+    producer: string,
+    events: (DomainEvent | { topic: string; key: string; payload: unknown; unchecked: true })[],
+  ) {
+    // Malformed events (not in the catalogue's shape) go in unchecked, as a buggy producer's would.
+    await db().transaction(async (m) => {
+      for (const e of events) {
+        if ('unchecked' in e) await insertUncheckedEvent(m, { ...e, producer });
+        else await publishEvents(m, [e as DomainEvent]);
+      }
+    });
     const [{ last }] = await db().query(
       'SELECT max(id)::text AS last FROM events.log WHERE producer = $1',
       [producer],
@@ -60,12 +77,10 @@ describe('reviews subgraph', () => {
   const agentEvent = (
     agentId: string,
     providerId: string,
-    topic = 'agent.created',
-    status = 'PUBLISHED',
-  ) => ({
-    topic,
-    key: agentId,
-    payload: {
+    topic: 'agent.created' | 'agent.updated' = 'agent.created',
+    status: 'DRAFT' | 'PUBLISHED' | 'SUSPENDED' = 'PUBLISHED',
+  ) =>
+    domainEvent(topic, agentId, {
       agentId,
       providerId,
       slug: `agent-${agentId.slice(0, 8)}`,
@@ -73,19 +88,21 @@ describe('reviews subgraph', () => {
       priceCredits: 10,
       status,
       category: 'research',
-    },
-  });
+    });
 
   const completedEvent = (
     agentId: string,
     requesterId: string,
     providerId: string,
     taskId = randomUUID(),
-  ) => ({
-    topic: 'task.completed',
-    key: taskId,
-    payload: { taskId, agentId, requesterId, providerId, completedAt: new Date().toISOString() },
-  });
+  ) =>
+    domainEvent('task.completed', taskId, {
+      taskId,
+      agentId,
+      requesterId,
+      providerId,
+      completedAt: new Date().toISOString(),
+    });
 
   async function newAgent(providerId = randomUUID()) {
     const agentId = randomUUID();
@@ -133,20 +150,28 @@ describe('reviews subgraph', () => {
     const { agentId, providerId } = await newAgent();
     const newProvider = randomUUID();
     await publish('agents', [
-      { topic: 'agent.updated', key: 'x', payload: { agentId: 'not-a-uuid', status: 1 } },
-      agentEvent(agentId, newProvider, 'agent.updated', 'ARCHIVED'),
+      {
+        topic: 'agent.updated',
+        key: 'x',
+        payload: { agentId: 'not-a-uuid', status: 1 },
+        unchecked: true,
+      },
+      agentEvent(agentId, newProvider, 'agent.updated', 'SUSPENDED'),
     ]);
     const [agent] = await db().query(
       'SELECT provider_id, status FROM reviews.agents WHERE id = $1',
       [agentId],
     );
-    assert.deepEqual(agent, { provider_id: newProvider, status: 'ARCHIVED' });
+    assert.deepEqual(agent, { provider_id: newProvider, status: 'SUSPENDED' });
 
     // The same task.completed twice (a replay) and a malformed one: all harmless.
     const requester = randomUUID();
     const event = completedEvent(agentId, requester, providerId);
     await publish('tasks', [event]);
-    await publish('tasks', [event, { topic: 'task.completed', key: 'y', payload: { taskId: 1 } }]);
+    await publish('tasks', [
+      event,
+      { topic: 'task.completed', key: 'y', payload: { taskId: 1 }, unchecked: true },
+    ]);
     const rows = await db().query(
       'SELECT task_id, user_id FROM reviews.eligibility WHERE agent_id = $1',
       [agentId],

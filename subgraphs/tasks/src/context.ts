@@ -5,7 +5,7 @@ import type { JobQueue } from './job-queue';
 import type { TaskRunner } from './runner';
 import type { TaskEventStream } from './task-event-stream';
 
-/** What the task commands need besides the kit's context; set once the workers have started. */
+/** What the tasks subgraph's resolvers need besides the kit's context. */
 export interface TaskServices {
   env: TasksEnv;
   queue: JobQueue;
@@ -16,5 +16,5 @@ export interface TaskServices {
 }
 
 export interface TasksContext extends SubgraphContext {
-  services: TaskServices | null;
+  services: TaskServices;
 }

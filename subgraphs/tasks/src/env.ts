@@ -1,16 +1,13 @@
-import { loadConfig, z } from '@agentry/core';
-
-const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+import { flag, loadConfig, runMode, subgraphUrl, baseUrlOf, z } from '@agentry/core';
 
 /** Settings of the task runner (the common subgraph settings are read by the kit). */
-export function loadTasksEnv(env: NodeJS.ProcessEnv = process.env) {
+export function loadTasksEnv(env: NodeJS.ProcessEnv) {
   const config = loadConfig(
     'tasks subgraph',
     {
-      NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-      /** Billing's base URL for holds (default: the one npm start uses). */
+      NODE_ENV: runMode,
+      /** Billing's base URL for holds (default: SUBGRAPH_BILLING_URL, else the manifest's port). */
       BILLING_URL: z.string().url().optional(),
-      SUBGRAPH_BILLING_URL: z.string().url().optional(),
       /** Let agents live on private or loopback addresses (default: outside production only). */
       AGENTRY_ALLOW_PRIVATE_URLS: flag.optional(),
       /** How long an agent may stay silent or unreachable before its task FAILS (default 60 s). */
@@ -28,9 +25,7 @@ export function loadTasksEnv(env: NodeJS.ProcessEnv = process.env) {
     },
     env,
   );
-  const billingBase = (config.BILLING_URL ?? config.SUBGRAPH_BILLING_URL ?? 'http://127.0.0.1:4003')
-    .replace(/\/graphql\/?$/, '')
-    .replace(/\/$/, '');
+  const billingBase = baseUrlOf(config.BILLING_URL ?? subgraphUrl('billing', env));
   return {
     ...config,
     billingBase,

@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runSubgraphProcess } from '@agentry/subgraph-kit';
 import { tasksSubgraph } from './subgraph';
 
-runSubgraphProcess(tasksSubgraph());
+runSubgraphProcess('tasks', tasksSubgraph);

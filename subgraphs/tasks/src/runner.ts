@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { AppError, ErrorCode, type Logger } from '@agentry/core';
+import { AppError, ErrorCode, sleep, type Logger } from '@agentry/core';
 import type { AgentEvent, RemoteTask } from '@agentry/a2a-adapter';
 import { agentClient, partsToSendInput, type AgentClient } from './agent-client';
 import { RUN_QUEUE, type JobQueue, type RunJob } from './job-queue';
@@ -21,12 +21,6 @@ interface ClaimedTask {
   remoteTaskId: string | null;
   agentUrl: string | null;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 
 /**
  * Runs tasks on their A2A agents. A run is started by a job (pg-boss) and owned through a lease

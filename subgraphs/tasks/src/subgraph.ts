@@ -1,4 +1,4 @@
-import type { SubgraphDefinition } from '@agentry/subgraph-kit';
+import type { SubgraphFactory } from '@agentry/subgraph-kit';
 import { AgentProjection } from './agent-projection.entity';
 import { startAgentProjection } from './agent-projection.consumer';
 import { createBillingClient } from './billing.client';
@@ -18,13 +18,10 @@ import { TaskEvent } from './task-event.entity';
 import { TaskMessage } from './task-message.entity';
 import { Task } from './task.entity';
 
-export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
-  const env = loadTasksEnv();
-  // Set by startWorkers, read per request by the task commands.
-  let services: TaskServices | null = null;
+export const tasksSubgraph: SubgraphFactory<TaskServices, TasksContext> = (source) => {
+  const env = loadTasksEnv(source);
   return {
     name: 'tasks',
-    defaultPort: 4005,
     entities: [AgentProjection, Task, TaskMessage, TaskArtifact, TaskEvent],
     migrations: [
       InitTasks1764500000000,
@@ -34,8 +31,7 @@ export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
     ],
     subscriptions: true,
     buildSchema,
-    extendContext: (base) => ({ ...base, services }),
-    startWorkers: async (deps) => {
+    start: async (deps) => {
       const stopProjection = await startAgentProjection(deps);
       const stopToolProjection = await startToolServerProjection(deps);
       const queue = await startJobQueue(deps.env.DATABASE_URL, deps.log);
@@ -43,21 +39,23 @@ export const tasksSubgraph = (): SubgraphDefinition<TasksContext> => {
       await runner?.start();
       const stream = new TaskEventStream(deps.dataSource, deps.env.DATABASE_URL, deps.log);
       await stream.start();
-      services = {
-        env,
-        queue,
-        runner,
-        billing: createBillingClient(env.billingBase, deps.log),
-        stream,
-      };
-      return async () => {
-        services = null;
-        await stream.stop();
-        await runner?.stop();
-        await queue.stop();
-        await stopProjection();
-        await stopToolProjection();
+      return {
+        services: {
+          env,
+          queue,
+          runner,
+          billing: createBillingClient(env.billingBase, deps.log),
+          stream,
+        },
+        stop: async () => {
+          await stream.stop();
+          await runner?.stop();
+          await queue.stop();
+          await stopProjection();
+          await stopToolProjection();
+        },
       };
     },
+    context: (base, services) => ({ ...base, services }),
   };
 };

@@ -3,18 +3,13 @@ import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '@agentry/core';
 import { isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
 import { agentClient } from './agent-client';
-import type { TasksContext, TaskServices } from './context';
+import type { TasksContext } from './context';
 import type { TaskRow } from './sql';
 import { Task } from './task.entity';
 import { TaskInput, taskInputToParts } from './task.input';
 import { taskLoader } from './task.loader';
 import { createTask, lockTask, recordEvent } from './task.store';
 import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state';
-
-function services(ctx: TasksContext): TaskServices {
-  if (!ctx.services) throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Tasks are not running.');
-  return ctx.services;
-}
 
 /** The task, if the caller is its requester (or an admin); NOT_FOUND / FORBIDDEN otherwise. */
 async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<TaskRow> {
@@ -40,7 +35,7 @@ export class TaskCommandsResolver {
     const requesterId = requireUser(ctx, 'tasks:write');
     if (!isUuid(agentId)) throw badInput('agentId must be an agent id.', { argument: 'agentId' });
     await taskInputToParts(input);
-    const { billing, queue, runner } = services(ctx);
+    const { billing, queue, runner } = ctx.services;
     const [agent] = await ctx.db.query(
       'SELECT price_credits AS "priceCredits", status FROM tasks.agents WHERE id = $1',
       [agentId],
@@ -75,7 +70,7 @@ export class TaskCommandsResolver {
     const userId = requireUser(ctx, 'tasks:write');
     const parts = await taskInputToParts(input);
     const task = await ownTask(ctx, taskId, userId);
-    const { queue, runner } = services(ctx);
+    const { queue, runner } = ctx.services;
     await ctx.db.transaction(async (m) => {
       const locked = (await lockTask(m, task.id))!;
       if (locked.state !== TaskState.INPUT_REQUIRED && locked.state !== TaskState.AUTH_REQUIRED)
@@ -104,7 +99,7 @@ export class TaskCommandsResolver {
     const userId = requireUser(ctx, 'tasks:write');
     const task = await ownTask(ctx, taskId, userId);
     if (isTerminal(task.state)) throw conflict(`Task ${task.id} is already ${task.state}.`);
-    const { env, runner } = services(ctx);
+    const { env, runner } = ctx.services;
     if (task.remoteTaskId) {
       const [agent] = await ctx.db.query(
         'SELECT coalesce(card_url, url) AS url FROM tasks.agents WHERE id = $1',

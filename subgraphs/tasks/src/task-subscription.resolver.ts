@@ -7,7 +7,7 @@ import {
   Subscription,
   type SubscribeResolverData,
 } from 'type-graphql';
-import { AppError, ErrorCode, badInput, forbidden, notFound } from '@agentry/core';
+import { badInput, forbidden, notFound } from '@agentry/core';
 import { decodeCursor, isUuid, requireUser } from '@agentry/subgraph-kit';
 import type { TasksContext } from './context';
 import {
@@ -36,8 +36,7 @@ interface Replay {
  * or a repeat across the switch. Hand-written so `return()` unregisters at once.
  */
 function eventIterator(ctx: TasksContext, replay: Replay): AsyncIterableIterator<StreamEvent> {
-  const stream = ctx.services?.stream;
-  if (!stream) throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Task events are not running.');
+  const { stream } = ctx.services;
   const queue: StreamEvent[] = [];
   const live: StreamEvent[] = [];
   let replaying = true;

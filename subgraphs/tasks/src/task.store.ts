@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, conflict, notFound } from '@agentry/core';
-import { publishEvents, type NewEvent } from '@agentry/events';
+import { publishEvents, type DomainEvent } from '@agentry/events';
 import { PartKind, type Part } from './part';
 import { inTransaction, isUuid, type Db } from '@agentry/subgraph-kit';
 import { EVENT_COLUMNS, TASK_COLUMNS, type TaskRow } from './sql';
@@ -15,7 +15,6 @@ import { MessageRole, TaskEventKind, TaskState, isTaskState, isTerminal } from '
  * transaction under the task's row lock, so sequences are gapless and never race.
  */
 
-export const PRODUCER = 'tasks';
 /** NOTIFY channel announcing new task events (the payload is the task id). */
 export const TASK_EVENTS_CHANNEL = 'agentry_task_events';
 
@@ -226,7 +225,7 @@ async function appendEvent(
   // Wakes every replica's event stream (subscriptions) once this transaction commits.
   await m.query('SELECT pg_notify($1, $2)', [TASK_EVENTS_CHANNEL, taskId]);
 
-  const events: NewEvent[] = [];
+  const events: DomainEvent[] = [];
   if (stateChanged) {
     events.push({
       topic: 'task.state_changed',
@@ -253,7 +252,7 @@ async function appendEvent(
       },
     });
   }
-  await publishEvents(m, PRODUCER, events);
+  await publishEvents(m, events);
   return { task, event };
 }
 

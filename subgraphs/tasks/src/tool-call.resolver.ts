@@ -185,9 +185,7 @@ export class ToolCallResolver {
         },
       );
     }
-    const services = ctx.services;
-    if (!services)
-      throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Tool calls are not running.');
+    const { services } = ctx;
     const invocationId = randomUUID();
     // The owner uses their own tools for free.
     const price: number = server.ownerId === userId ? 0 : tool.priceCredits;
@@ -234,7 +232,7 @@ export class ToolCallResolver {
       );
       if (price > 0) {
         // Billing captures or releases the hold from this event, exactly once.
-        await publishEvents(m, 'tasks', [
+        await publishEvents(m, [
           {
             topic: 'tool.call_settled',
             key: invocationId,
@@ -271,9 +269,7 @@ export class ToolCallResolver {
   ): Promise<ResourceContentItem[]> {
     if (uri.length > 2048) throw badInput('uri is too long.', { argument: 'uri' });
     const { server } = await usableServer(ctx, serverId, null);
-    const services = ctx.services;
-    if (!services)
-      throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Tool calls are not running.');
+    const { services } = ctx;
     const connection = await connectToolServer(server.url, {
       allowPrivate: services.env.allowPrivateUrls,
     });

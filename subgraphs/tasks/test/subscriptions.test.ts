@@ -34,7 +34,7 @@ describe('task event subscriptions (tasks subgraph)', { timeout: 120_000 }, () =
     sg = await startTestSubgraph(tasksSubgraph);
     agentId = randomUUID();
     await db().transaction((m) =>
-      publishEvents(m, 'agents', [
+      publishEvents(m, [
         {
           topic: 'agent.created',
           key: agentId,

@@ -5,8 +5,16 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { publishEvents } from '@agentry/events';
-import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph } from '@agentry/testing';
+import { domainEvent, publishEvents } from '@agentry/events';
+import {
+  asAnonymous,
+  asUser,
+  codes,
+  gql,
+  insertUncheckedEvent,
+  ok,
+  startTestSubgraph,
+} from '@agentry/testing';
 import { sqlCount as subgraphSqlCount, waitFor as eventually } from '@agentry/testing';
 import { PartKind } from '../src/part';
 import { tasksSubgraph } from '../src/subgraph';
@@ -29,17 +37,19 @@ describe('tasks subgraph', () => {
 
   /** Publishes agent events as the agents subgraph would, and waits for the projection. */
   async function publishAgents(
-    agents: { agentId: string; providerId: string; status?: string; priceCredits?: number }[],
-    topic = 'agent.created',
+    agents: {
+      agentId: string;
+      providerId: string;
+      status?: 'DRAFT' | 'PUBLISHED' | 'SUSPENDED';
+      priceCredits?: number;
+    }[],
+    topic: 'agent.created' | 'agent.updated' = 'agent.created',
   ) {
     await db().transaction((m) =>
       publishEvents(
         m,
-        'agents',
-        agents.map((a) => ({
-          topic,
-          key: a.agentId,
-          payload: {
+        agents.map((a) =>
+          domainEvent(topic, a.agentId, {
             agentId: a.agentId,
             providerId: a.providerId,
             slug: `agent-${a.agentId.slice(0, 8)}`,
@@ -47,8 +57,8 @@ describe('tasks subgraph', () => {
             priceCredits: a.priceCredits ?? 10,
             status: a.status ?? 'PUBLISHED',
             category: 'research',
-          },
-        })),
+          }),
+        ),
       ),
     );
     await eventually('the agents projection', async () => {
@@ -62,7 +72,10 @@ describe('tasks subgraph', () => {
     });
   }
 
-  async function newAgent(providerId = randomUUID(), status = 'PUBLISHED') {
+  async function newAgent(
+    providerId = randomUUID(),
+    status: 'DRAFT' | 'PUBLISHED' | 'SUSPENDED' = 'PUBLISHED',
+  ) {
     const agentId = randomUUID();
     await publishAgents([{ agentId, providerId, status }]);
     return { agentId, providerId };
@@ -95,9 +108,11 @@ describe('tasks subgraph', () => {
   it('learns agents from agent.created / agent.updated and skips malformed events', async () => {
     const { agentId, providerId } = await newAgent();
     await db().transaction((m) =>
-      publishEvents(m, 'agents', [
-        { topic: 'agent.updated', key: 'x', payload: { agentId: 'not-a-uuid', name: 1 } },
-      ]),
+      insertUncheckedEvent(m, {
+        topic: 'agent.updated',
+        key: 'x',
+        payload: { agentId: 'not-a-uuid', name: 1 },
+      }),
     );
     await publishAgents(
       [{ agentId, providerId, status: 'DRAFT', priceCredits: 25 }],

@@ -38,7 +38,7 @@ export class AuthResolver {
       if (!rows.length)
         throw conflict('An account with this e-mail already exists; sign in instead.');
       const created = await m.getRepository(User).findOneByOrFail({ id: rows[0].id });
-      await publishEvents(m, 'users', [
+      await publishEvents(m, [
         {
           topic: 'user.registered',
           key: created.id,

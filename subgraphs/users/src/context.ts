@@ -1,8 +1,12 @@
 import type { SubgraphContext } from '@agentry/subgraph-kit';
 import type { UsersEnv } from './env';
 
-export interface UsersContext extends SubgraphContext {
+/** What the users subgraph's resolvers need besides the kit's context. */
+export interface UsersServices {
   usersEnv: UsersEnv;
+}
+
+export interface UsersContext extends SubgraphContext, UsersServices {
   /** Set by signUp/signIn: the user this request just authenticated as (sees their own e-mail). */
   signedInAs?: string;
 }

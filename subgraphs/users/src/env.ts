@@ -1,7 +1,7 @@
 import { loadConfig, z } from '@agentry/core';
 
 /** Users-specific configuration (the common subgraph settings are read by the kit). */
-export function loadUsersEnv(env: NodeJS.ProcessEnv = process.env) {
+export function loadUsersEnv(env: NodeJS.ProcessEnv) {
   return loadConfig(
     'users subgraph',
     {

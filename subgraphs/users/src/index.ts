@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runSubgraphProcess } from '@agentry/subgraph-kit';
 import { usersSubgraph } from './subgraph';
 
-runSubgraphProcess(usersSubgraph());
+runSubgraphProcess('users', usersSubgraph);

@@ -55,7 +55,7 @@ export class UserResolver {
       const becamePublisher = input.publisher === true && !user.roles.includes(Role.PUBLISHER);
       if (becamePublisher) user.roles = [...user.roles, Role.PUBLISHER];
       const saved = await repo.save(user);
-      await publishEvents(m, 'users', [
+      await publishEvents(m, [
         {
           topic: 'user.updated',
           key: saved.id,
