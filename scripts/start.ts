@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   DEFAULT_PORTS,
   generateSecrets,
+  killStartedProcesses,
   portInUse,
   startEmbeddedPostgres,
   startPlatform,
@@ -28,7 +29,18 @@ import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
  * once into .agentry/secrets.json, demo data is loaded on the first run. Ctrl-C stops everything.
  */
 const root = path.join(__dirname, '..');
-const stateDir = path.join(root, '.agentry');
+/** Where data and secrets are kept (default `.agentry`; tests give each run its own). */
+const stateDir = path.resolve(root, process.env.AGENTRY_STATE_DIR ?? '.agentry');
+/**
+ * Added to every fixed port (services, example agents and MCP servers, PostgreSQL), so a second
+ * platform can run beside the first (tests of npm start itself do).
+ */
+const portOffset = Number(process.env.AGENTRY_PORT_OFFSET ?? 0);
+const shifted = <K extends string>(ports: Record<K, number>) =>
+  Object.fromEntries(Object.entries<number>(ports).map(([k, p]) => [k, p + portOffset])) as Record<
+    K,
+    number
+  >;
 const started = Date.now();
 
 function loadSecrets(): Promise<PlatformSecrets> | PlatformSecrets {
@@ -41,8 +53,10 @@ function loadSecrets(): Promise<PlatformSecrets> | PlatformSecrets {
   });
 }
 
-/** Set on Ctrl-C: the terminal signals every process at once, so shutdown chatter is noise. */
+/** Set on Ctrl-C: shutdown chatter from the services is noise. */
 let stopping = false;
+/** Everything is stopped within this long of Ctrl-C (what is still running then is killed). */
+const STOP_BOUND_MS = 9000;
 
 const colors = ['\x1b[36m', '\x1b[35m', '\x1b[33m', '\x1b[32m', '\x1b[34m', '\x1b[31m'];
 const colorOf = new Map<string, string>();
@@ -61,17 +75,52 @@ function printLine(service: string, line: string) {
 }
 
 async function main() {
+  let pg: EmbeddedPostgres | undefined;
+  let platform: Platform | undefined;
+  let examples: RunningExampleAgent[] = [];
+  let mcpServers: RunningExampleMcpServer[] = [];
+  /**
+   * Services first (each is bounded by its own shutdown grace, then killed), PostgreSQL last, so
+   * nothing loses its database mid-drain; whatever was still starting is killed at the end. A
+   * second Ctrl-C skips the wait. Installed before anything starts: a Ctrl-C during start-up
+   * must stop what has started so far, too.
+   */
+  const stop = async (code: number) => {
+    if (stopping) {
+      killStartedProcesses();
+      process.exit(1);
+    }
+    stopping = true;
+    console.log('\nstopping…');
+    setTimeout(() => {
+      killStartedProcesses();
+      process.exit(1);
+    }, STOP_BOUND_MS).unref();
+    await platform?.stop().catch(() => {});
+    await Promise.all(examples.map((a) => a.stop().catch(() => {})));
+    await Promise.all(mcpServers.map((s) => s.stop().catch(() => {})));
+    await pg?.stop().catch(() => {});
+    killStartedProcesses();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+
   mkdirSync(stateDir, { recursive: true });
   const secrets = await loadSecrets();
+  const servicePorts = shifted(DEFAULT_PORTS);
+  const firstAgentPort = Math.min(...Object.values(EXAMPLE_AGENTS).map((a) => a.defaultPort));
+  const firstMcpPort = Math.min(...Object.values(EXAMPLE_MCP_SERVERS).map((s) => s.defaultPort));
+  const pgPort = Number(process.env.AGENTRY_PG_PORT ?? 54329) + portOffset;
   const ports: [string, number][] = [
-    ...Object.entries(DEFAULT_PORTS),
+    ...Object.entries(servicePorts),
     ...Object.entries(EXAMPLE_AGENTS).map(([n, a]): [string, number] => [
       `${n} agent`,
-      a.defaultPort,
+      a.defaultPort + portOffset,
     ]),
     ...Object.entries(EXAMPLE_MCP_SERVERS).map(([n, s]): [string, number] => [
       `${n} MCP server`,
-      s.defaultPort,
+      s.defaultPort + portOffset,
     ]),
   ];
   for (const [name, port] of ports) {
@@ -79,43 +128,29 @@ async function main() {
       throw new Error(`port ${port} (${name}) is in use — is Agentry already running?`);
   }
 
-  let pg: EmbeddedPostgres | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    console.log('starting embedded PostgreSQL (data in .agentry/postgres)…');
+    console.log(
+      `starting embedded PostgreSQL (data in ${path.relative(root, stateDir) || '.'}/postgres)…`,
+    );
     pg = await startEmbeddedPostgres({
       dataDir: path.join(stateDir, 'postgres'),
-      port: Number(process.env.AGENTRY_PG_PORT ?? 54329),
+      port: pgPort,
     });
+    if (stopping) return;
     databaseUrl = pg.url;
   }
 
-  let platform: Platform | undefined;
-  let examples: RunningExampleAgent[] = [];
-  let mcpServers: RunningExampleMcpServer[] = [];
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nstopping…');
-    await platform?.stop().catch(() => {});
-    await Promise.all(examples.map((a) => a.stop().catch(() => {})));
-    await Promise.all(mcpServers.map((s) => s.stop().catch(() => {})));
-    await pg?.stop().catch(() => {});
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
-
   try {
     console.log('starting example A2A agents, subgraphs and gateway…');
-    examples = await startExampleAgents();
-    mcpServers = await startExampleMcpServers();
+    examples = await startExampleAgents(undefined, { basePort: firstAgentPort + portOffset });
+    mcpServers = await startExampleMcpServers(undefined, { basePort: firstMcpPort + portOffset });
     const toolUrls = Object.fromEntries(mcpServers.map((s) => [s.name, s.url]));
     const exampleUrls = Object.fromEntries(examples.map((a) => [a.name, a.url])) as ExampleUrls;
     platform = await startPlatform({
       databaseUrl,
       secrets,
-      ports: DEFAULT_PORTS,
+      ports: servicePorts,
       onLine: printLine,
     });
     platform.gateway.exited.then(() => !stopping && void stop(1));
@@ -146,9 +181,14 @@ Try it:
 
 Ctrl-C stops everything.`);
   } catch (err) {
+    if (stopping) return; // a Ctrl-C during start-up; stop() is on it
     console.error(`\nAgentry failed to start: ${err instanceof Error ? err.message : String(err)}`);
     await stop(1);
   }
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(`Agentry failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  killStartedProcesses();
+  process.exit(1);
+});

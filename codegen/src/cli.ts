@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { SUBGRAPH_NAMES } from '@agentry/core';
 import { composeSupergraph } from './compose';
 import * as prettier from 'prettier';
+import { withEventCatalogue } from './event-catalogue';
 import { withResolverMap } from './resolver-map';
 import { SUPERGRAPH_TARGETS, supergraphConfigYaml } from './supergraph-config';
 
@@ -59,11 +60,16 @@ async function main() {
       t.output,
       composeSupergraph(path.join(root, t.config), sdlOf, supergraphConfigYaml(t)) + '\n',
     );
-  // Formatted as `npm run format` would, so the two never fight over the file.
-  const developing = path.join('docs', 'DEVELOPING.md');
-  const doc = withResolverMap(readFileSync(path.join(root, developing), 'utf8'), root);
-  const options = (await prettier.resolveConfig(path.join(root, developing))) ?? {};
-  write(developing, await prettier.format(doc, { ...options, parser: 'markdown' }));
+  // Generated sections of the docs, formatted as `npm run format` would (so the two never fight).
+  const docs: [string, (doc: string) => string][] = [
+    [path.join('docs', 'DEVELOPING.md'), (doc) => withResolverMap(doc, root)],
+    [path.join('docs', 'OPERATIONS.md'), withEventCatalogue],
+  ];
+  for (const [file, generate] of docs) {
+    const doc = generate(readFileSync(path.join(root, file), 'utf8'));
+    const options = (await prettier.resolveConfig(path.join(root, file))) ?? {};
+    write(file, await prettier.format(doc, { ...options, parser: 'markdown' }));
+  }
   if (stale.length) {
     console.error(
       `stale generated files (run \`npm run codegen\` and commit them):\n  ${stale.join('\n  ')}`,

@@ -1,20 +1,17 @@
+import { exitOnShutdown } from '@agentry/core';
 import { loadGatewayEnv } from './env';
 import { createGateway } from './server';
 
 async function main() {
   const gateway = await createGateway(loadGatewayEnv());
   const running = await gateway.listen();
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  exitOnShutdown(
+    async (reason) => {
+      gateway.log.info({ reason }, 'stopping');
+      await running.stop();
+    },
+    { onError: (err) => gateway.log.error({ err }, 'stop failed') },
+  );
 }
 
 main().catch((err) => {

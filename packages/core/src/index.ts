@@ -5,4 +5,5 @@ export * from './ids';
 export * from './logger';
 export * from './scopes';
 export * from './services';
+export * from './shutdown';
 export * from './time';

@@ -1,3 +1,5 @@
+import { exitOnShutdown } from '@agentry/core';
+
 /** What an example package's `run.ts` serves. */
 export interface ExampleCli<R extends { stop(): Promise<void> }> {
   /** What one thing is called in messages, e.g. `agent`. */
@@ -33,20 +35,13 @@ export function runExampleCli<R extends { stop(): Promise<void> }>(cli: ExampleC
       throw new Error(`Unknown ${cli.noun} "${target}". ${usage}`);
     }
     const started = cli.start(target, port);
-    const shutdown = (signal: NodeJS.Signals) => {
-      console.log(`${signal}: stopping`);
-      started
-        .then((all) => Promise.all(all.map((r) => r.stop())))
-        .then(
-          () => process.exit(0),
-          (err: unknown) => {
-            console.error(err);
-            process.exit(1);
-          },
-        );
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    exitOnShutdown(
+      async (reason) => {
+        console.log(`${reason}: stopping`);
+        await Promise.all((await started).map((r) => r.stop()));
+      },
+      { onError: (err) => console.error(err) },
+    );
     for (const r of await started) console.log(cli.describe(r));
   };
   main().catch((err: unknown) => {

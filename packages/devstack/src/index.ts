@@ -1,3 +1,4 @@
+export * from './children';
 export * from './platform';
 export * from './ports';
 export * from './postgres';

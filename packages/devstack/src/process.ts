@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { SHUTDOWN_GRACE_MS, WATCH_PARENT_ENV } from '@agentry/core';
+import { trackChild } from './children';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const REGISTER = path.join(REPO_ROOT, 'scripts', 'register.js');
@@ -12,7 +14,10 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** The last lines the process printed (for error messages). */
   output(): string;
-  /** SIGTERM, then SIGKILL after `graceMs` (default 5000); resolves when it has exited. */
+  /**
+   * SIGTERM, then SIGKILL after `graceMs` (default: the services' own shutdown bound plus a
+   * second); resolves when it has exited.
+   */
   stop(graceMs?: number): Promise<void>;
   /** SIGKILL at once — a crash, for restart tests. */
   kill(): Promise<void>;
@@ -34,16 +39,26 @@ export interface StartServiceOptions {
   args?: string[];
 }
 
-/** Starts a TypeScript service as a child process and resolves once it answers its readiness path. */
+/**
+ * Starts a TypeScript service as a child process and resolves once it answers its readiness path.
+ *
+ * The child runs in its own process group, so a Ctrl-C in the terminal reaches only whoever
+ * started it, which stops the services in order (before the database they use). It keeps a pipe
+ * on the child's stdin: when this process dies, even by SIGKILL, the pipe closes and the child
+ * stops too (see `exitOnShutdown`), so nothing is left behind.
+ */
 export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
-  const child = spawn(
-    process.execPath,
-    ['-r', REGISTER, path.join(REPO_ROOT, options.entry), ...(options.args ?? [])],
-    {
-      cwd: REPO_ROOT,
-      env: { ...options.env, PORT: String(options.port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+  const child = trackChild(
+    spawn(
+      process.execPath,
+      ['-r', REGISTER, path.join(REPO_ROOT, options.entry), ...(options.args ?? [])],
+      {
+        cwd: REPO_ROOT,
+        env: { ...options.env, PORT: String(options.port), [WATCH_PARENT_ENV]: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
+      },
+    ),
   );
   const tail: string[] = [];
   const onData = (chunk: Buffer) => {
@@ -86,7 +101,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     await new Promise((r) => setTimeout(r, 100));
   }
 
-  const stop = async (graceMs = 5000) => {
+  const stop = async (graceMs = SHUTDOWN_GRACE_MS + 1000) => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

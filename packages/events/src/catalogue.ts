@@ -11,7 +11,7 @@ import { UUID_PATTERN, type SubgraphName } from '@agentry/core';
  * Payloads may gain optional fields; a field is never removed or renamed, because the log keeps
  * events written by every earlier version (consumers replay them).
  */
-const id = z.string().regex(UUID_PATTERN, 'must be a UUID');
+const id = z.string().regex(UUID_PATTERN, 'must be a UUID').describe('uuid');
 const role = z.enum(['USER', 'PUBLISHER', 'ADMIN']);
 const taskState = z.enum([
   'SUBMITTED',
@@ -24,7 +24,10 @@ const taskState = z.enum([
   'REJECTED',
 ]);
 const credits = z.number().int().nonnegative();
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO time');
+const isoTime = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO time')
+  .describe('ISO time');
 
 const userPayload = z.object({
   userId: id,

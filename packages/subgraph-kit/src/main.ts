@@ -4,6 +4,7 @@ import type express from 'express';
 import {
   createIdentityVerifier,
   createLogger,
+  exitOnShutdown,
   serviceSpec,
   type Identity,
   type Logger,
@@ -143,28 +144,20 @@ export async function startSubgraph<S, C extends SubgraphContext>(
   };
 }
 
-/** Entry point of a subgraph process: start, and stop cleanly on SIGINT/SIGTERM. */
+/** Entry point of a subgraph process: start, and stop cleanly (and boundedly) on shutdown. */
 export function runSubgraphProcess<S, C extends SubgraphContext>(
   name: SubgraphName,
   factory: SubgraphFactory<S, C>,
 ) {
   startSubgraph(factory, process.env).then(
     (running) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        running.deps.log.info({ signal }, 'stopping');
-        running.stop().then(
-          () => process.exit(0),
-          (err) => {
-            running.deps.log.error({ err }, 'stop failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+      exitOnShutdown(
+        async (reason) => {
+          running.deps.log.info({ reason }, 'stopping');
+          await running.stop();
+        },
+        { onError: (err) => running.deps.log.error({ err }, 'stop failed') },
+      );
     },
     (err) => {
       console.error(
