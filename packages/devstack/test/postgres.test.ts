@@ -108,9 +108,7 @@ describe('embedded PostgreSQL', () => {
       );
     });
     child.kill('SIGKILL');
-    const real = lstatSync(dataDir).isSymbolicLink()
-      ? path.resolve(readFileSync(dataDir, 'utf8'))
-      : dataDir;
+    const real = lstatSync(dataDir).isSymbolicLink() ? readlinkSync(dataDir) : dataDir;
     const pidFile = path.join(real, 'postmaster.pid');
     assert.ok(existsSync(pidFile), 'the orphaned server still runs');
     const orphan = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
