@@ -212,3 +212,22 @@ export function neo4jEnv(connection: Neo4jConnection): NodeJS.ProcessEnv {
     NEO4J_PASSWORD: connection.password,
   };
 }
+
+/** What `startNeo4jIfPossible` got: a server, or the one-line reason there is none. */
+export type OptionalNeo4j =
+  { server: Neo4jServer; problem?: undefined } | { server?: undefined; problem: string };
+
+/**
+ * `startNeo4j` for `npm start`, where Neo4j is optional: when it cannot start (no Java, no Maven
+ * for the first build, a port in use, a failed build) it resolves with the reason in one line
+ * instead of throwing, so the rest of the platform starts without it (the knowledge subgraph
+ * then answers a coded error).
+ */
+export async function startNeo4jIfPossible(options: StartNeo4jOptions): Promise<OptionalNeo4j> {
+  try {
+    return { server: await startNeo4j(options) };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { problem: message.split('\n')[0] };
+  }
+}

@@ -119,10 +119,15 @@ public final class Launcher {
     if (password != null) {
       // Embedded calls bypass auth, so this sets the password on every start: the environment is
       // the source of truth, and no one has to log in with neo4j/neo4j to change it first.
-      dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME)
-          .executeTransactionally(
-              "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-              Map.of("password", password));
+      try {
+        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME)
+            .executeTransactionally(
+                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                Map.of("password", password));
+      } catch (RuntimeException e) {
+        // A restart with the same password: Neo4j refuses to "change" it, and it is already set.
+        if (!String.valueOf(rootMessage(e)).contains("cannot be the same")) throw e;
+      }
     }
     // With port 0 only the connector knows which port the OS gave it.
     int port =
