@@ -131,6 +131,8 @@ async function main() {
   void neo4jStarting.then((r) => {
     neo4j = r.server;
     if (stopping) void r.server?.stop();
+    // Only the knowledge features depend on it: say so, and keep the rest running.
+    void r.server?.exited.then((code) => printLine('neo4j', `exited (code ${code})`));
   });
 
   try {

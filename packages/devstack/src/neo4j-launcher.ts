@@ -208,7 +208,12 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
  * Throws Neo4jUnavailableError when Java or Maven is missing.
  */
 export async function ensureNeo4jLauncher(
-  options: { env?: NodeJS.ProcessEnv; onLog?: (line: string) => void } = {},
+  options: {
+    /** Where Java and Maven are found, and Maven's environment (default process.env). */
+    env?: NodeJS.ProcessEnv;
+    /** Told when a build starts (it can take minutes). */
+    onLog?: (line: string) => void;
+  } = {},
 ): Promise<void> {
   const env = options.env ?? process.env;
   const problem = neo4jUnavailableReason(env);

@@ -94,8 +94,13 @@ export async function startNeo4j(options: StartNeo4jOptions): Promise<Neo4jServe
     `-Xmx${options.heap ?? env.AGENTRY_NEO4J_HEAP ?? '512m'}`,
     // A small heap on a shared machine: the serial collector keeps ~90 MB less resident than G1.
     '-XX:+UseSerialGC',
+    // C1 only: start-up is mostly JIT work, and a dev or test database never gets hot enough
+    // for C2 to pay back (measured: ~40% less CPU to ready, docs/BENCHMARKS.md).
+    '-XX:TieredStopAtLevel=1',
     // An out-of-memory JVM is unusable; exiting lets the caller see it instead of a hang.
     '-XX:+ExitOnOutOfMemoryError',
+    // Last, so they win: e.g. AGENTRY_NEO4J_JAVA_OPTS='-XX:TieredStopAtLevel=4' for full JIT.
+    ...(env.AGENTRY_NEO4J_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean),
     '-jar',
     NEO4J_LAUNCHER_JAR,
     '--data-dir',
