@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,9 +80,12 @@ public final class Launcher {
         // A guard against a wrong argument wiping someone's data: only a fresh dir is throw-away.
         if (entries.findAny().isPresent())
           throw new IllegalArgumentException(
-              "--delete-on-exit needs a new or empty data dir, " + options.dataDir + " is not empty");
+              "--delete-on-exit needs a new or empty data dir, "
+                  + options.dataDir
+                  + " is not empty");
       }
     }
+    if (options.port != 0) ensurePortFree(options.port);
     Files.createDirectories(options.dataDir);
     String password = System.getenv(PREFIX + "PASSWORD");
     if (password != null && password.isEmpty()) password = null;
@@ -115,7 +119,8 @@ public final class Launcher {
     DatabaseManagementService dbms = builder.build();
     holder.dbms = dbms;
     GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
-    if (!db.isAvailable(60_000)) throw new IllegalStateException("database did not become available");
+    if (!db.isAvailable(60_000))
+      throw new IllegalStateException("database did not become available");
     if (password != null) {
       // Embedded calls bypass auth, so this sets the password on every start: the environment is
       // the source of truth, and no one has to log in with neo4j/neo4j to change it first.
@@ -138,6 +143,21 @@ public final class Launcher {
             .getPort();
     boltHandshake(port);
     return "bolt://127.0.0.1:" + port;
+  }
+
+  /**
+   * Neo4j finds a taken port only after it has built its whole DBMS (seconds of CPU); a bind
+   * test first makes the common case (another server on 7687) fail at once. SO_REUSEADDR as
+   * Netty sets it, so a port in TIME_WAIT from our own last run counts as free.
+   */
+  private static void ensurePortFree(int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress("127.0.0.1", port));
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "port " + port + " on 127.0.0.1 is in use (" + e.getMessage() + ")");
+    }
   }
 
   /** Proves Bolt answers, not only that the port is open: the server picks a protocol version. */
@@ -185,7 +205,8 @@ public final class Launcher {
   private static String rootMessage(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
-    String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    String message =
+        cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     if (cause != e && e.getMessage() != null && !e.getMessage().equals(message))
       return e.getMessage() + ": " + message;
     return message;
@@ -237,7 +258,8 @@ public final class Launcher {
           case "--exit-with-stdin" -> exitWithStdin = true;
           case "--delete-on-exit" -> deleteOnExit = true;
           case "--data-dir", "--port", "--page-cache" -> {
-            if (i + 1 >= args.length) throw new IllegalArgumentException(args[i] + " needs a value");
+            if (i + 1 >= args.length)
+              throw new IllegalArgumentException(args[i] + " needs a value");
             values.put(args[i], args[++i]);
           }
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
