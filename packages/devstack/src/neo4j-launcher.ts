@@ -122,7 +122,7 @@ export function neo4jUnavailableReason(env: NodeJS.ProcessEnv = process.env): st
   return undefined;
 }
 
-/** Maven is slow to start but the first build downloads ~120 MB: bound it generously. */
+/** Maven is slow to start but the first build downloads ~160 MB: bound it generously. */
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 
 function mvn(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
@@ -224,7 +224,7 @@ export async function ensureNeo4jLauncher(
     options.onLog?.(
       existsSync(NEO4J_LAUNCHER_JAR)
         ? 'rebuilding the Neo4j launcher (services/neo4j changed)…'
-        : 'building the Neo4j launcher with Maven (the first build downloads ~120 MB)…',
+        : 'building the Neo4j launcher with Maven (the first build downloads ~160 MB)…',
     );
     let result = m2HasNeo4j(env) ? await mvn(['-o'], env) : undefined;
     if (!result || result.code !== 0) result = await mvn([], env);
