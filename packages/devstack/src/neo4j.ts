@@ -60,7 +60,11 @@ export interface StartNeo4jOptions {
    * to a developer's own server.
    */
   useExternal?: boolean;
-  /** How long to wait for the ready line once the JVM runs, default 120000 (build not counted). */
+  /**
+   * How long to wait for the ready line once the JVM runs, default 300000 (build not counted).
+   * A start needs ~10 s of CPU; on a shared two-core machine under heavy load it has taken
+   * 110 s of wall time.
+   */
   timeoutMs?: number;
   /** Where Java, Maven and NEO4J_URL are looked up, and the launcher's base environment (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -153,7 +157,7 @@ export async function startNeo4j(options: StartNeo4jOptions): Promise<Neo4jServe
     if (!persistent) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? 300_000;
   let timer: NodeJS.Timeout | undefined;
   const outcome = await Promise.race([
     new Promise<{ url: string }>((resolve) => (ready = (url) => resolve({ url }))),

@@ -22,10 +22,10 @@ import { testNeo4j, waitFor } from '@agentry/testing';
 
 /**
  * The launcher in services/neo4j against the real Neo4j 5.26 it embeds. A JVM start costs ~10 s
- * of CPU, and on a shared two-core machine under load a start has taken a minute: hence the
- * long bound on the suite (each start is bounded by startNeo4j's own 120 s ready timeout).
+ * of CPU, and on a shared two-core machine under heavy load a start has taken 110 s: hence the
+ * long bound on the suite of four starts (each is bounded by startNeo4j's own ready timeout).
  */
-describe('startNeo4j', { timeout: 600_000 }, () => {
+describe('startNeo4j', { timeout: 900_000 }, () => {
   const dirs: string[] = [];
   /** A path for a data dir (not created: the launcher creates it). */
   const dataDir = (name: string) => {

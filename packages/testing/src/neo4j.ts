@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import neo4j from 'neo4j-driver';
 import { startNeo4j, type Neo4jConnection, type Neo4jServer } from '@agentry/devstack';
 
 let own: Promise<Neo4jServer> | undefined;
@@ -71,6 +70,9 @@ export async function testGraph(label: string): Promise<TestGraph> {
 }
 
 async function dropPrefixed(connection: Neo4jConnection, prefix: string): Promise<void> {
+  // Loaded here, not at the top: every test file imports this package, and the driver takes a
+  // second to load on a busy machine.
+  const { default: neo4j } = await import('neo4j-driver');
   const driver = neo4j.driver(
     connection.url,
     neo4j.auth.basic(connection.user, connection.password),
