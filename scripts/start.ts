@@ -4,10 +4,15 @@ import {
   DEFAULT_PORTS,
   generateSecrets,
   killStartedProcesses,
+  neo4jEnv,
+  neo4jUnavailableReason,
   portInUse,
   startEmbeddedPostgres,
+  startNeo4jIfPossible,
   startPlatform,
   type EmbeddedPostgres,
+  type Neo4jServer,
+  type OptionalNeo4j,
   type Platform,
   type PlatformSecrets,
 } from '@agentry/devstack';
@@ -25,8 +30,9 @@ import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
 
 /**
  * `npm start`: the whole platform on one machine with no configuration. Embedded PostgreSQL keeps
- * its data in .agentry/postgres (set DATABASE_URL to use another server), secrets are generated
- * once into .agentry/secrets.json, demo data is loaded on the first run. Ctrl-C stops everything.
+ * its data in .agentry/postgres (set DATABASE_URL to use another server), Neo4j (when Java is
+ * here) in .agentry/neo4j (set NEO4J_URL to use another server), secrets are generated once into
+ * .agentry/secrets.json, demo data is loaded on the first run. Ctrl-C stops everything.
  */
 const root = path.join(__dirname, '..');
 /** Where data and secrets are kept (default `.agentry`; tests give each run its own). */
@@ -76,6 +82,7 @@ function printLine(service: string, line: string) {
 
 async function main() {
   let pg: EmbeddedPostgres | undefined;
+  let neo4j: Neo4jServer | undefined;
   let platform: Platform | undefined;
   let examples: RunningExampleAgent[] = [];
   let mcpServers: RunningExampleMcpServer[] = [];
@@ -99,7 +106,7 @@ async function main() {
     await platform?.stop().catch(() => {});
     await Promise.all(examples.map((a) => a.stop().catch(() => {})));
     await Promise.all(mcpServers.map((s) => s.stop().catch(() => {})));
-    await pg?.stop().catch(() => {});
+    await Promise.all([pg?.stop().catch(() => {}), neo4j?.stop().catch(() => {})]);
     killStartedProcesses();
     process.exit(code);
   };
@@ -128,6 +135,29 @@ async function main() {
       throw new Error(`port ${port} (${name}) is in use — is Agentry already running?`);
   }
 
+  // Neo4j is optional (only the knowledge features need it) and its JVM is the slowest thing to
+  // start, so it starts first, beside PostgreSQL, and a failure is one line, not a stop.
+  const noNeo4j = process.env.NEO4J_URL ? undefined : neo4jUnavailableReason();
+  if (noNeo4j) console.log(`Neo4j is not running: ${noNeo4j}; everything else starts without it`);
+  else if (!process.env.NEO4J_URL)
+    console.log(`starting Neo4j (data in ${path.relative(root, stateDir) || '.'}/neo4j)…`);
+  const neo4jStarting: Promise<OptionalNeo4j> = noNeo4j
+    ? Promise.resolve({ problem: noNeo4j })
+    : startNeo4jIfPossible({
+        dataDir: path.join(stateDir, 'neo4j'),
+        port: Number(process.env.AGENTRY_NEO4J_PORT ?? 7687) + portOffset,
+        onLog: (line) => {
+          if (!/^NEO4J_(READY|STOPPED)/.test(line)) printLine('neo4j', line);
+        },
+      });
+  // Known as soon as it is up, so a Ctrl-C while Neo4j is still starting stops it too.
+  void neo4jStarting.then((r) => {
+    neo4j = r.server;
+    if (stopping) void r.server?.stop();
+    // Only the knowledge features depend on it: say so, and keep the rest running.
+    void r.server?.exited.then((code) => printLine('neo4j', `exited (code ${code})`));
+  });
+
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     console.log(
@@ -147,10 +177,15 @@ async function main() {
     mcpServers = await startExampleMcpServers(undefined, { basePort: firstMcpPort + portOffset });
     const toolUrls = Object.fromEntries(mcpServers.map((s) => [s.name, s.url]));
     const exampleUrls = Object.fromEntries(examples.map((a) => [a.name, a.url])) as ExampleUrls;
+    const graph = await neo4jStarting;
+    if (graph.problem && !noNeo4j)
+      console.log(`Neo4j is not running (${graph.problem}); everything else starts without it`);
     platform = await startPlatform({
       databaseUrl,
       secrets,
       ports: servicePorts,
+      // The knowledge subgraph finds Neo4j here; without it, its fields answer an error.
+      env: graph.server ? neo4jEnv(graph.server) : {},
       onLine: printLine,
     });
     platform.gateway.exited.then(() => !stopping && void stop(1));
@@ -168,6 +203,7 @@ Agentry is running (${((Date.now() - started) / 1000).toFixed(1)} s)
     .map((s) => s.baseUrl)
     .join('  ')}
   PostgreSQL        ${databaseUrl.replace(/:[^:@/]+@/, ':***@')}
+  Neo4j (Bolt)      ${graph.server ? `${graph.server.url}${graph.server.password ? '' : '  (no auth: any user and password)'}` : `not running: ${graph.problem}`}
 
 Demo accounts (development data only):
   admin      ${u.admin.email} / ${u.admin.password}

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,11 +14,38 @@ describe('docker-compose.yml', () => {
   const supergraph = parse(readFileSync(path.join(REPO_ROOT, 'supergraph.docker.yaml'), 'utf8'));
   const names = Object.keys(supergraph.subgraphs);
 
-  it('has postgres, the gateway and one service per subgraph, named as in supergraph.docker.yaml', () => {
+  it('has postgres, neo4j, the gateway and one service per subgraph, named as in supergraph.docker.yaml', () => {
     assert.deepEqual(
       Object.keys(compose.services).sort(),
-      ['gateway', 'postgres', ...names].sort(),
+      ['gateway', 'neo4j', 'postgres', ...names].sort(),
     );
+  });
+
+  it('runs Neo4j 5 from the official image, with auth from .env, a health check and a volume', () => {
+    const neo4j = compose.services.neo4j;
+    assert.equal(neo4j.image, 'neo4j:5');
+    const required = '${NEO4J_PASSWORD:?run npm run secrets > .env}';
+    assert.equal(neo4j.environment.NEO4J_AUTH, `neo4j/${required}`, 'never auth off or a default');
+    assert.ok(neo4j.volumes.includes('neo4jdata:/data'));
+    assert.ok('neo4jdata' in compose.volumes);
+    const check = neo4j.healthcheck.test.join(' ');
+    assert.match(check, /cypher-shell -a bolt:\/\/127\.0\.0\.1:7687 -u neo4j/);
+    assert.ok(check.includes('$${NEO4J_AUTH#neo4j/}'), 'the password is read in the container');
+    assert.equal(neo4j.environment.NEO4J_server_memory_heap_max__size, '512m');
+    assert.equal(neo4j.environment.NEO4J_dbms_usage__report_enabled, 'false');
+    assert.equal(neo4j.ports, undefined, 'reachable on the compose network only');
+    // What the knowledge subgraph will merge in: the same user and password, by service name.
+    assert.deepEqual(compose['x-neo4j-env'], {
+      NEO4J_URL: 'bolt://neo4j:7687',
+      NEO4J_USER: 'neo4j',
+      NEO4J_PASSWORD: required,
+    });
+    const secrets = spawnSync(
+      process.execPath,
+      ['-r', path.join(REPO_ROOT, 'scripts', 'register.js'), 'scripts/secrets.ts'],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    assert.match(secrets.stdout, /^NEO4J_PASSWORD=[0-9a-f]{32}$/m, '`npm run secrets` makes it');
   });
 
   it('runs each subgraph on the port its routing URL names, with a health check and the database', () => {

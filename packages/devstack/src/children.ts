@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 const live = new Set<ChildProcess>();
 
 /** Remembers a process devstack started, until it exits. */
-export function trackChild(child: ChildProcess): ChildProcess {
+export function trackChild<C extends ChildProcess>(child: C): C {
   live.add(child);
   child.once('exit', () => live.delete(child));
   return child;

@@ -4,3 +4,5 @@ export * from './ports';
 export * from './postgres';
 export * from './process';
 export * from './example-cli';
+export * from './neo4j';
+export * from './neo4j-launcher';

@@ -4,3 +4,4 @@ export * from './graphql';
 export * from './identity';
 export * from './subgraph';
 export * from './wait';
+export * from './neo4j';
