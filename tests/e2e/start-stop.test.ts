@@ -32,10 +32,10 @@ function processesWith(marker: string): number[] {
 }
 
 async function freeOffset(): Promise<number> {
-  // Every fixed port (4000-4204 and PostgreSQL's 54329) shifted by the offset must be free.
+  // Every fixed port (4000-4204, Neo4j's 7687, PostgreSQL's 54329) shifted by the offset must be free.
   for (let attempt = 0; attempt < 20; attempt++) {
     const offset = 5000 + Math.floor(Math.random() * 60) * 100;
-    const probes = [4000, 4001, 4005, 4101, 4105, 4201, 4204, 54329].map((p) => portInUse(p + offset));
+    const probes = [4000, 4001, 4005, 4101, 4105, 4201, 4204, 7687, 54329].map((p) => portInUse(p + offset));
     if (!(await Promise.all(probes)).some(Boolean)) return offset;
   }
   throw new Error('no free port range for a second platform');
