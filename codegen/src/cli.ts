@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { API_SCHEMA_FILE, apiSchemaSdl, generateClientDocuments } from './clients';
 import { composeSupergraph, readSupergraphConfig } from './compose';
 
 const root = path.join(__dirname, '..', '..');
@@ -14,7 +15,8 @@ const TARGETS = [
 ];
 
 /**
- * `npm run codegen`: writes every subgraph's `schema.graphql` and composes the supergraphs.
+ * `npm run codegen`: writes every subgraph's `schema.graphql`, composes the supergraphs, and
+ * generates the clients' typed documents from the public API schema.
  * `--check`: changes nothing and fails when a committed file is stale.
  */
 async function main() {
@@ -26,6 +28,7 @@ async function main() {
     if (current === content) return;
     if (check) stale.push(file);
     else {
+      mkdirSync(path.dirname(abs), { recursive: true });
       writeFileSync(abs, content);
       console.log(`wrote ${file}`);
     }
@@ -53,15 +56,21 @@ async function main() {
   for (const { name, sdl } of sdls) write(path.join('subgraphs', name, 'schema.graphql'), sdl);
   // Composed from the freshly printed SDL, not the committed files, so a stale SDL cannot hide.
   const sdlOf = (name: string) => sdls.find((s) => s.name === name)!.sdl;
-  for (const t of TARGETS)
-    write(t.output, composeSupergraph(path.join(root, t.config), sdlOf) + '\n');
+  const supergraphs = TARGETS.map(
+    (t) => composeSupergraph(path.join(root, t.config), sdlOf) + '\n',
+  );
+  TARGETS.forEach((t, i) => write(t.output, supergraphs[i]));
+  // Clients are generated from the fresh supergraph too, so a stale client cannot hide either.
+  const apiSdl = apiSchemaSdl(supergraphs[0]);
+  write(API_SCHEMA_FILE, apiSdl);
+  for (const { file, content } of await generateClientDocuments(root, apiSdl)) write(file, content);
   if (stale.length) {
     console.error(
       `stale generated files (run \`npm run codegen\` and commit them):\n  ${stale.join('\n  ')}`,
     );
     process.exit(1);
   }
-  if (check) console.log('codegen: subgraph SDL and supergraphs are up to date');
+  if (check) console.log('codegen: subgraph SDL, supergraphs and client documents are up to date');
 }
 
 main().catch((err) => {
