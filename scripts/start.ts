@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import {
   DEFAULT_PORTS,
+  ensureWebClientBuilt,
   generateSecrets,
   portInUse,
   startEmbeddedPostgres,
@@ -107,6 +108,7 @@ async function main() {
   process.on('SIGTERM', () => void stop(0));
 
   try {
+    if (await ensureWebClientBuilt()) console.log('built the web client (web-client/dist)');
     console.log('starting example A2A agents, subgraphs and gateway…');
     examples = await startExampleAgents();
     mcpServers = await startExampleMcpServers();
@@ -125,6 +127,7 @@ async function main() {
     console.log(`
 Agentry is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
+  Web client        ${platform.gateway.baseUrl}/   (open it, sign in as ${u.grace.email} / ${u.grace.password})
   GraphQL gateway   ${platform.gatewayUrl}
   Example agents    ${examples.map((a) => `${a.name} ${a.url}`).join('  ')}
   MCP tool servers  ${mcpServers.map((s) => `${s.name} ${s.url}`).join('  ')}
