@@ -26,7 +26,8 @@ export function createWebClientRouter(options: WebClientOptions) {
   const indexFile = path.join(options.dir, 'index.html');
   const sameOriginSockets = (req: Request) => {
     const host = req.headers.host ?? '';
-    return HOST.test(host) ? `ws://${host} wss://${host}` : '';
+    // A Host that is not a plain host[:port] gets no socket source (and cannot inject one).
+    return HOST.test(host) ? `ws://${host} wss://${host}` : "'self'";
   };
   router.use(
     helmet({
