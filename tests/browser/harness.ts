@@ -3,8 +3,8 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ensureWebClientBuilt, startPlatform, REPO_ROOT, type Platform } from '@agentry/devstack';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
-import { startTcpProxy, testDatabase, testSecrets, type TcpProxy } from '@agentry/testing';
-import { seedDemo, type ExampleUrls } from '../../scripts/seed';
+import { gql, ok, startTcpProxy, testDatabase, testSecrets, type TcpProxy } from '@agentry/testing';
+import { DEMO_USERS, seedDemo, type ExampleUrls } from '../../scripts/seed';
 
 /** Debian's Chromium (`.ci/run` installs it); playwright-core cannot download browsers here. */
 export const CHROMIUM = process.env.AGENTRY_CHROMIUM ?? '/usr/bin/chromium';
@@ -130,3 +130,34 @@ export const timelineSequences = (page: Page) =>
   page.$$eval('ol.timeline > li', (items) =>
     items.map((li) => Number(li.getAttribute('data-sequence'))),
   );
+
+/** Tops the catalogue up to `total` published agents (as the demo publisher Ada). */
+export async function fillCatalogue(stack: BrowserStack, total: number) {
+  const ada = ok(
+    await gql(
+      stack.gatewayUrl,
+      'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }',
+      { e: DEMO_USERS.ada.email, p: DEMO_USERS.ada.password },
+    ),
+  ).signIn.token as string;
+  const { agents } = ok(await gql(stack.gatewayUrl, '{ agents(first: 1) { totalCount } }'));
+  for (let i = agents.totalCount; i < total; i++) {
+    ok(
+      await gql(
+        stack.gatewayUrl,
+        'mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } }',
+        {
+          i: {
+            name: `Filler Agent ${i}`,
+            description: 'Fills the catalogue for the render measurements.',
+            url: stack.agents.echo.url,
+            version: '1.0.0',
+            category: 'testing',
+            priceCredits: i,
+          },
+        },
+        ada,
+      ),
+    );
+  }
+}

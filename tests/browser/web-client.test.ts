@@ -5,6 +5,7 @@ import { INTERVIEWER_QUESTION } from '@agentry/example-agents';
 import { codes, gql, ok, waitFor } from '@agentry/testing';
 import { DEMO_USERS } from '../../scripts/seed';
 import {
+  fillCatalogue,
   signInAs,
   startBrowserStack,
   timelineSequences,
@@ -236,33 +237,7 @@ describe('web client in Chromium', { timeout: 600_000 }, () => {
   it('renders the marketplace from one GraphQL request, and the agent page from one', async () => {
     // Fill the catalogue to 50 agents, then time the first render (printed, not asserted:
     // figures belong in docs/BENCHMARKS.md, bench/web-client.ts measures them properly).
-    const ada = ok(
-      await gql(
-        stack.gatewayUrl,
-        'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }',
-        { e: DEMO_USERS.ada.email, p: DEMO_USERS.ada.password },
-      ),
-    ).signIn.token as string;
-    const { agents } = ok(await gql(stack.gatewayUrl, '{ agents(first: 1) { totalCount } }'));
-    for (let i = agents.totalCount; i < 50; i++) {
-      ok(
-        await gql(
-          stack.gatewayUrl,
-          'mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } }',
-          {
-            i: {
-              name: `Filler Agent ${i}`,
-              description: 'Fills the catalogue for the render test.',
-              url: stack.agents.echo.url,
-              version: '1.0.0',
-              category: 'testing',
-              priceCredits: i,
-            },
-          },
-          ada,
-        ),
-      );
-    }
+    await fillCatalogue(stack, 50);
     const page = await stack.newPage();
     const graphqlPosts: string[] = [];
     page.on('request', (r) => {
