@@ -86,6 +86,11 @@ export async function startBrowserStack(label: string): Promise<BrowserStack> {
       contexts.push(context);
       const page = await context.newPage();
       page.setDefaultTimeout(20_000);
+      // What the page itself complained about, printed when a test fails (node:test shows it).
+      page.on('pageerror', (err) => console.log(`[browser ${width}px] page error: ${err.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') console.log(`[browser ${width}px] console: ${m.text()}`);
+      });
       return page;
     },
     async screenshot(page, name) {

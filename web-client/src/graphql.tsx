@@ -1,5 +1,6 @@
 import { createContext, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { Client, Provider, cacheExchange, fetchExchange } from 'urql';
+import { retryExchange } from '@urql/exchange-retry';
 import { createLiveConnection, type LiveConnection } from '@agentry/client/src/live';
 import { useSession } from './session';
 
@@ -28,7 +29,20 @@ export function GraphQLProvider({ children }: { children: ReactNode }) {
       client: new Client({
         url: '/graphql',
         preferGetMethod: false,
-        exchanges: [cacheExchange, fetchExchange],
+        exchanges: [
+          cacheExchange,
+          // A dropped connection or a transient server error is retried for reads only, never
+          // for mutations (a hire sent twice would be two tasks).
+          retryExchange({
+            maxNumberAttempts: 3,
+            initialDelayMs: 300,
+            retryIf: (error, operation) =>
+              operation.kind === 'query' &&
+              (!!error.networkError ||
+                error.graphQLErrors.some((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR')),
+          }),
+          fetchExchange,
+        ],
         fetchOptions: { headers },
       }),
       live: createLiveConnection({ url: wsUrl(), credential: () => token }),
