@@ -120,6 +120,7 @@ function describe(err: unknown): string {
 
 function sleep(ms: number, signal?: AbortSignal) {
   return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);
