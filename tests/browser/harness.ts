@@ -119,7 +119,11 @@ export async function signInAs(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  const signedIn = page.getByRole('button', { name: 'Sign out' });
+  const refused = page.getByRole('alert');
+  await signedIn.or(refused).first().waitFor();
+  if (await refused.count())
+    throw new Error(`sign-in refused: ${await refused.first().textContent()}`);
 }
 
 /** The task view's state text, once it equals `state`. */

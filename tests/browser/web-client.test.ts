@@ -128,6 +128,36 @@ describe('web client in Chromium', { timeout: 600_000 }, () => {
     assert.match((await ledger.first().textContent()) ?? '', /RELEASE\s*2 credits/);
   });
 
+  it('updates My tasks live from myTaskEvents, and filters by state', async () => {
+    const watcher = await stack.newPage();
+    await signInAs(watcher, grace.email, grace.password);
+    await watcher.getByRole('link', { name: 'My tasks' }).click();
+    await watcher
+      .getByRole('status')
+      .filter({ hasText: /^Live$/ })
+      .waitFor();
+    const rows = watcher.getByRole('row').filter({ hasText: 'Copy Polisher' });
+    assert.equal(await rows.count(), 0);
+
+    // The same user hires from another browser: the row appears here without a reload, and
+    // follows the task's state.
+    const other = await stack.newPage();
+    await signInAs(other, grace.email, grace.password);
+    await openAgent(other, 'Copy Polisher');
+    await hire(other, 'make it punchier');
+    await rows.first().getByText('WORKING').waitFor();
+    await other.getByRole('button', { name: 'Cancel task' }).click();
+    await waitForTaskState(other, 'CANCELED');
+    await rows.first().getByText('CANCELED').waitFor();
+
+    await watcher.getByLabel('State').selectOption('COMPLETED');
+    const table = watcher.getByRole('table', { name: 'Tasks' });
+    await table.getByRole('row').nth(1).waitFor();
+    const states = await table.locator('tbody td:nth-child(2)').allTextContents();
+    assert.ok(states.length > 0 && states.every((s) => s === 'COMPLETED'), states.join());
+    assert.equal(await rows.count(), 0, 'the canceled task is not among the completed');
+  });
+
   it('lets a publisher preview an example agent card and register it', async () => {
     const page = await stack.newPage();
     const fresh = await stack.startAgent('echo');

@@ -129,50 +129,19 @@ function MorePage({
   );
 }
 
-export function MyTasksPage() {
-  const [state, setState] = useState<TaskState | null>(null);
+/** The list for one state filter; remounted per filter, so no other filter's rows linger. */
+function TaskList({ state, live }: { state: TaskState | null; live: Map<string, Row> }) {
   const [more, setMore] = useState<string[]>([]);
   const [{ data, fetching, error }] = useQuery({
     query: MyTasksQuery,
     variables: { state, after: null },
   });
-  // Live from now on: every event of any of my tasks updates its row (or adds it on top).
-  const { events, status } = useResumable(
-    MyTaskEventsSubscription,
-    {},
-    (d) => d.myTaskEvents,
-    (e) => e.task.id,
-  );
-  const live = new Map<string, Row>();
-  for (const e of events) live.set(e.task.id, e.task);
   const listed = new Set(data?.myTasks.edges.map((e) => e.node.id));
   const fresh = [...live.values()]
     .filter((t) => !listed.has(t.id) && (!state || t.state === state))
     .reverse();
-
   return (
-    <section aria-labelledby="my-tasks">
-      <h1 id="my-tasks">My tasks</h1>
-      <label>
-        State
-        <select
-          value={state ?? ''}
-          onChange={(e) => {
-            setMore([]);
-            setState((e.target.value || null) as TaskState | null);
-          }}
-        >
-          <option value="">All states</option>
-          {STATES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <p className="live-status" role="status">
-        {status.state === 'reconnecting' ? 'Reconnecting…' : status.state === 'live' ? 'Live' : ''}
-      </p>
+    <>
       <ErrorNotice error={error} />
       {!data && fetching && <Loading label="Loading your tasks…" />}
       {data && data.myTasks.totalCount === 0 && fresh.length === 0 && (
@@ -182,7 +151,7 @@ export function MyTasksPage() {
         </Empty>
       )}
       {data && (data.myTasks.totalCount > 0 || fresh.length > 0) && (
-        <table className="list">
+        <table className="list" aria-label="Tasks">
           <thead>
             <tr>
               <th scope="col">Agent</th>
@@ -216,6 +185,42 @@ export function MyTasksPage() {
           </tbody>
         </table>
       )}
+    </>
+  );
+}
+
+export function MyTasksPage() {
+  const [state, setState] = useState<TaskState | null>(null);
+  // Live from now on: every event of any of my tasks updates its row (or adds it on top).
+  const { events, status } = useResumable(
+    MyTaskEventsSubscription,
+    {},
+    (d) => d.myTaskEvents,
+    (e) => e.task.id,
+  );
+  const live = new Map<string, Row>();
+  for (const e of events) live.set(e.task.id, e.task);
+  return (
+    <section aria-labelledby="my-tasks">
+      <h1 id="my-tasks">My tasks</h1>
+      <label>
+        State
+        <select
+          value={state ?? ''}
+          onChange={(e) => setState((e.target.value || null) as TaskState | null)}
+        >
+          <option value="">All states</option>
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="live-status" role="status">
+        {status.state === 'reconnecting' ? 'Reconnecting…' : status.state === 'live' ? 'Live' : ''}
+      </p>
+      <TaskList key={state ?? 'all'} state={state} live={live} />
     </section>
   );
 }
