@@ -89,6 +89,54 @@ describe('web client in Chromium', { timeout: 600_000 }, () => {
     await page.getByText('Rating: 4.0 / 5 (1 review)').waitFor();
   });
 
+  it('says how many credits are missing when a wallet cannot pay, and charges nothing', async () => {
+    const ada = ok(
+      await gql(
+        stack.gatewayUrl,
+        'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }',
+        { e: DEMO_USERS.ada.email, p: DEMO_USERS.ada.password },
+      ),
+    ).signIn.token as string;
+    ok(
+      await gql(
+        stack.gatewayUrl,
+        'mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } }',
+        {
+          i: {
+            name: 'Premium Analyst',
+            description: 'Costs more than a welcome grant.',
+            url: stack.agents.echo.url,
+            version: '1.0.0',
+            category: 'finance',
+            priceCredits: 5000,
+          },
+        },
+        ada,
+      ),
+    );
+    const page = await stack.newPage();
+    await page.goto('/signup');
+    await page.getByLabel('Name').fill('Short Of Credits');
+    await page.getByLabel('Email').fill('short@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await openAgent(page, 'Premium Analyst');
+    await page.getByText('You need 4000 more credits to hire this agent.').waitFor();
+    await page.getByLabel('Message').fill('analyse everything');
+    await page.getByRole('button', { name: 'Hire', exact: true }).click();
+    await page
+      .getByRole('alert')
+      .filter({
+        hasText: 'You need 4000 more credits: this costs 5000 and you have 1000 available.',
+      })
+      .waitFor();
+    assert.ok(page.url().includes('/agents/'), 'no task page: nothing was sent');
+    await page.getByRole('link', { name: 'Wallet' }).click();
+    await page.getByTestId('wallet-available').filter({ hasText: '1,000 credits' }).waitFor();
+    assert.equal(await page.getByTestId('wallet-held').textContent(), '0 credits');
+  });
+
   it("shows the interviewer's question, takes the reply and completes", async () => {
     const page = await stack.newPage();
     await signInAs(page, grace.email, grace.password);
