@@ -115,7 +115,12 @@ function describe(err: unknown): string {
   const code = closeCode(err);
   const reason = (err as { reason?: unknown } | null)?.reason;
   if (code !== undefined) return `socket closed (${code}${reason ? `: ${String(reason)}` : ''})`;
-  return err instanceof Error ? err.message : String(err);
+  if (err instanceof Error) return err.message;
+  // A WebSocket `error` event: the browser's carries nothing; `ws`'s carries the cause.
+  const e = err as { message?: unknown; error?: unknown } | null;
+  if (typeof e?.message === 'string' && e.message) return e.message;
+  if (e?.error instanceof Error) return e.error.message;
+  return 'the connection failed';
 }
 
 function sleep(ms: number, signal?: AbortSignal) {
