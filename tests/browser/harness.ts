@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { ensureWebClientBuilt, startPlatform, REPO_ROOT, type Platform } from '@agentry/devstack';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
+import { startExampleMcpServers, type RunningExampleMcpServer } from '@agentry/example-mcp';
 import { gql, ok, startTcpProxy, testDatabase, testSecrets, type TcpProxy } from '@agentry/testing';
 import { DEMO_USERS, seedDemo, type ExampleUrls } from '../../scripts/seed';
 
@@ -56,6 +57,11 @@ export async function startBrowserStack(label: string): Promise<BrowserStack> {
     failing: await startExampleAgent('failing'),
     slowpoke: await startExampleAgent('slowpoke', { options: { delayMs: 60_000 } }),
   };
+  // The demo's tool servers: the calculator is Ada's, private, with a grant for Grace.
+  const toolServers: RunningExampleMcpServer[] = await startExampleMcpServers(
+    ['calculator', 'docstore'],
+    { basePort: 0 },
+  );
   const databaseUrl = await testDatabase(label);
   const platform = await startPlatform({
     databaseUrl,
@@ -65,7 +71,13 @@ export async function startBrowserStack(label: string): Promise<BrowserStack> {
   const urls = Object.fromEntries(
     Object.entries(agents).map(([k, a]) => [k, a.url]),
   ) as ExampleUrls;
-  await seedDemo(platform.gatewayUrl, databaseUrl, urls, () => {});
+  await seedDemo(
+    platform.gatewayUrl,
+    databaseUrl,
+    urls,
+    () => {},
+    Object.fromEntries(toolServers.map((s) => [s.name, s.url])),
+  );
   const proxy = await startTcpProxy(platform.gateway.port);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
   const contexts: BrowserContext[] = [];
@@ -109,6 +121,7 @@ export async function startBrowserStack(label: string): Promise<BrowserStack> {
       await proxy.stop();
       await platform.stop();
       await Promise.all([...Object.values(agents), ...extra].map((a) => a.stop()));
+      await Promise.all(toolServers.map((s) => s.stop()));
     },
   };
 }

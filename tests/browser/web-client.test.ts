@@ -234,6 +234,43 @@ describe('web client in Chromium', { timeout: 600_000 }, () => {
     await waitFor('the new listing in My agents', async () => (await echoes()) === before + 1);
   });
 
+  it('calls an MCP tool from a form generated from its input schema, and shares it by user ID', async () => {
+    const page = await stack.newPage();
+    await signInAs(page, grace.email, grace.password);
+    await page.goto('/tools');
+    await page.getByRole('link', { name: 'Calculator' }).click();
+    await page.getByRole('heading', { name: 'Calculator', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Try add' }).click();
+    await page.getByLabel(/^a \(required\)/).fill('2');
+    await page.getByLabel(/^b \(required\)/).fill('3');
+    await page.getByRole('button', { name: 'Call tool' }).click();
+    await page.getByText('2 + 3 = 5').waitFor();
+
+    // Ada shares her private calculator with Alan, by the user ID his API keys page shows.
+    const alan = await stack.newPage();
+    await signInAs(alan, DEMO_USERS.alan.email, DEMO_USERS.alan.password);
+    await alan.goto('/keys');
+    const alanId = (await alan.getByTestId('user-id').textContent())!;
+    await alan.goto('/tools');
+    await alan.getByRole('heading', { name: 'Tool servers' }).waitFor();
+    await alan.getByRole('link', { name: 'Handbook' }).waitFor(); // public
+    assert.equal(await alan.getByRole('link', { name: 'Calculator' }).count(), 0);
+
+    const ada = await stack.newPage();
+    await signInAs(ada, DEMO_USERS.ada.email, DEMO_USERS.ada.password);
+    await ada.goto('/tools');
+    await ada.getByRole('link', { name: 'Calculator' }).click();
+    await ada.getByLabel('User ID').fill(alanId);
+    await ada.getByLabel(/^Tools/).fill('add');
+    await ada.getByRole('button', { name: 'Grant access' }).click();
+    await ada.getByText('Alan Turing · add').waitFor();
+
+    await alan.reload();
+    await alan.getByRole('link', { name: 'Calculator' }).click();
+    await alan.getByRole('button', { name: 'Try add' }).waitFor();
+    assert.equal(await alan.getByRole('button', { name: 'Try multiply' }).count(), 0);
+  });
+
   it('creates an API key that works, shows its secret once, and revokes it', async () => {
     const page = await stack.newPage();
     await signInAs(page, grace.email, grace.password);

@@ -89,6 +89,12 @@ export function ApiKeysPage() {
     <section aria-labelledby="keys-title">
       <h1 id="keys-title">API keys</h1>
       <p>Keys let your own programs use Agentry as you, limited to the scopes you choose.</p>
+      {data?.me && (
+        <p className="by">
+          Your user ID (a publisher needs it to share a tool server with you):{' '}
+          <code data-testid="user-id">{data.me.id}</code>
+        </p>
+      )}
       <form
         className="create-key"
         onSubmit={async (e) => {
