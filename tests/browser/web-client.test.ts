@@ -73,15 +73,21 @@ describe('web client in Chromium', { timeout: 600_000 }, () => {
     await page.getByLabel('Title').fill('Steady worker');
     await page.getByLabel('Review', { exact: true }).fill('Reported every step.');
     // The reviews subgraph learns of the completed task from the event log: a moment later.
+    const published = page
+      .getByRole('status')
+      .filter({ hasText: 'your review of Worker is published' });
+    const refused = page.getByRole('form', { name: 'Review Worker' }).getByRole('alert');
     await waitFor(
       'the review to be accepted',
       async () => {
         await page.getByRole('button', { name: 'Submit review' }).click();
-        const outcome = page.getByText(/your review of Worker is published|after a task with it/);
-        await outcome.first().waitFor();
-        return (await outcome.first().textContent())?.includes('published');
+        await published.or(refused).first().waitFor({ timeout: 60_000 });
+        if (await published.count()) return true;
+        const why = (await refused.textContent()) ?? '';
+        if (!why.includes('after a task with it')) throw new Error(`review refused: ${why}`);
+        return false;
       },
-      20_000,
+      30_000,
       250,
     );
     await openAgent(page, 'Worker');
