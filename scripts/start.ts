@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import path from 'node:path';
 import {
   DEFAULT_PORTS,
+  ensureWebClientBuilt,
   generateSecrets,
   killStartedProcesses,
   neo4jEnv,
@@ -172,6 +173,7 @@ async function main() {
   }
 
   try {
+    if (await ensureWebClientBuilt()) console.log('built the web client (web-client/dist)');
     console.log('starting example A2A agents, subgraphs and gateway…');
     examples = await startExampleAgents(undefined, { basePort: firstAgentPort + portOffset });
     mcpServers = await startExampleMcpServers(undefined, { basePort: firstMcpPort + portOffset });
@@ -195,6 +197,7 @@ async function main() {
     console.log(`
 Agentry is running (${((Date.now() - started) / 1000).toFixed(1)} s)
 
+  Web client        ${platform.gateway.baseUrl}/   (open it, sign in as ${u.grace.email} / ${u.grace.password})
   GraphQL gateway   ${platform.gatewayUrl}
   Example agents    ${examples.map((a) => `${a.name} ${a.url}`).join('  ')}
   MCP tool servers  ${mcpServers.map((s) => `${s.name} ${s.url}`).join('  ')}

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SUBGRAPH_NAMES } from '@agentry/core';
-import { composeSupergraph } from './compose';
 import * as prettier from 'prettier';
+import { API_SCHEMA_FILE, apiSchemaSdl, generateClientDocuments } from './clients';
+import { composeSupergraph } from './compose';
 import { withEventCatalogue } from './event-catalogue';
 import { withResolverMap } from './resolver-map';
 import { SUPERGRAPH_TARGETS, supergraphConfigYaml } from './supergraph-config';
@@ -14,7 +15,8 @@ const run = promisify(execFile);
 
 /**
  * `npm run codegen`: writes supergraph.yaml and supergraph.docker.yaml from the service manifest,
- * every subgraph's `schema.graphql`, and composes the supergraphs.
+ * every subgraph's `schema.graphql`, composes the supergraphs, generates the clients' typed
+ * documents from the public API schema, and the generated sections of the docs.
  * `--check`: changes nothing and fails when a committed file is stale.
  */
 async function main() {
@@ -26,6 +28,7 @@ async function main() {
     if (current === content) return;
     if (check) stale.push(file);
     else {
+      mkdirSync(path.dirname(abs), { recursive: true });
       writeFileSync(abs, content);
       console.log(`wrote ${file}`);
     }
@@ -55,11 +58,14 @@ async function main() {
   // Composed from the freshly printed SDL, not the committed files, so a stale SDL cannot hide.
   const sdlOf = (name: string) => sdls.find((s) => s.name === name)!.sdl;
   // In --check mode the configs on disk may be stale too: compose what they should say.
-  for (const t of SUPERGRAPH_TARGETS)
-    write(
-      t.output,
-      composeSupergraph(path.join(root, t.config), sdlOf, supergraphConfigYaml(t)) + '\n',
-    );
+  const supergraphs = SUPERGRAPH_TARGETS.map(
+    (t) => composeSupergraph(path.join(root, t.config), sdlOf, supergraphConfigYaml(t)) + '\n',
+  );
+  SUPERGRAPH_TARGETS.forEach((t, i) => write(t.output, supergraphs[i]));
+  // Clients are generated from the fresh supergraph too, so a stale client cannot hide either.
+  const apiSdl = apiSchemaSdl(supergraphs[0]);
+  write(API_SCHEMA_FILE, apiSdl);
+  for (const { file, content } of await generateClientDocuments(root, apiSdl)) write(file, content);
   // Generated sections of the docs, formatted as `npm run format` would (so the two never fight).
   const docs: [string, (doc: string) => string][] = [
     [path.join('docs', 'DEVELOPING.md'), (doc) => withResolverMap(doc, root)],
@@ -76,7 +82,7 @@ async function main() {
     );
     process.exit(1);
   }
-  if (check) console.log('codegen: subgraph SDL and supergraphs are up to date');
+  if (check) console.log('codegen: subgraph SDL, supergraphs and client documents are up to date');
 }
 
 main().catch((err) => {

@@ -20,6 +20,8 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
         .string({ error: 'SESSION_TOKEN_SECRET is required (npm start generates one)' })
         .min(32),
       GATEWAY_IDENTITY_PRIVATE_KEY: pem('GATEWAY_IDENTITY_PRIVATE_KEY'),
+      /** The built web client served at `/` (default: web-client/dist of this checkout). */
+      WEB_CLIENT_DIR: z.string().default(path.join(__dirname, '..', '..', 'web-client', 'dist')),
       /** Largest accepted request body (default 1mb). */
       BODY_LIMIT: z.string().default('1mb'),
     },

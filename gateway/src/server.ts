@@ -24,6 +24,7 @@ import { depthLimit, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 import { createSubscriptionServer, type SubscriptionServerOptions } from './subscriptions';
 import { createMcpRouter } from './mcp';
+import { createWebClientRouter } from './web-client';
 
 export interface GatewayContext {
   identity: Identity;
@@ -176,6 +177,9 @@ export async function createGateway(
       bodyLimit: '1mb',
     }),
   );
+
+  // Last, so the app's fallback to index.html can never shadow an API route above.
+  app.use(createWebClientRouter({ dir: env.WEB_CLIENT_DIR }));
 
   return {
     log,

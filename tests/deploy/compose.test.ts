@@ -84,6 +84,9 @@ describe('docker-compose.yml', () => {
     assert.match(dockerfile, /^FROM node:20/m);
     assert.match(dockerfile, /NODE_ENV=production/);
     assert.match(dockerfile, /npm ci/);
+    // The gateway image carries the built web client (a build stage with Vite, dist/ copied).
+    assert.match(dockerfile, /npm run build:web/);
+    assert.match(dockerfile, /COPY --from=web .*web-client\/dist/);
     for (const name of names)
       assert.equal(compose.services[name].environment.NODE_ENV, 'production');
   });

@@ -6,3 +6,4 @@ export * from './process';
 export * from './example-cli';
 export * from './neo4j';
 export * from './neo4j-launcher';
+export * from './web-client';

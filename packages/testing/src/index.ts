@@ -5,3 +5,4 @@ export * from './identity';
 export * from './subgraph';
 export * from './wait';
 export * from './neo4j';
+export * from './tcp-proxy';

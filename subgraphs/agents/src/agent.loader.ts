@@ -12,6 +12,7 @@ import {
 } from '@agentry/subgraph-kit';
 import type { Agent } from './agent.entity';
 import { AGENT_COLUMNS, CREATED_KEY, toAgent } from './agent.sql';
+import { AgentSort } from './agent-sort';
 
 /** Agents by id, batched per request (any status: callers decide visibility). */
 export const agentLoader = (ctx: SubgraphContext) =>
@@ -46,18 +47,48 @@ export interface AgentFilter {
   search?: string | null;
   category?: string | null;
   tag?: string | null;
+  sort?: AgentSort | null;
   first?: number;
   after?: string | null;
 }
 
 /**
+ * The orders by a value other than relevance or time: the value is computed in a subquery so the
+ * cursor compares exactly what was sorted on; ties go by id in the same direction.
+ */
+const VALUE_SORTS: Partial<
+  Record<AgentSort, { value: string; dir: 'ASC' | 'DESC'; cast: string }>
+> = {
+  [AgentSort.PRICE_LOW]: { value: 'a.price_credits', dir: 'ASC', cast: 'integer' },
+  [AgentSort.PRICE_HIGH]: { value: 'a.price_credits', dir: 'DESC', cast: 'integer' },
+  // The average the API shows (2 decimals), unrated agents as -1: last, in a stable order.
+  [AgentSort.RATING]: {
+    value: `coalesce((SELECT round(avg(r.rating)::numeric, 2) FROM agents.agent_reviews r
+                        WHERE r.agent_id = a.id), -1)`,
+    dir: 'DESC',
+    cast: 'numeric',
+  },
+};
+
+/**
  * The public catalogue: PUBLISHED agents, filtered; by relevance when searching, else newest
- * first. Two statements: the page (limit + 1 rows) and the filtered count.
+ * first, unless `sort` says otherwise. Two statements: the page (limit + 1 rows) and the
+ * filtered count.
  */
 export async function listAgents(ctx: SubgraphContext, filter: AgentFilter): Promise<Page<Agent>> {
   const limit = pageSize(filter.first);
   const search = filter.search?.trim() || null;
-  const after = search ? decodeRankCursor(filter.after) : decodeTimeCursor(filter.after);
+  const sort =
+    filter.sort && (filter.sort !== AgentSort.RELEVANCE || search)
+      ? filter.sort
+      : search
+        ? AgentSort.RELEVANCE
+        : AgentSort.NEWEST;
+  const byValue = VALUE_SORTS[sort];
+  const after =
+    sort === AgentSort.RELEVANCE || byValue
+      ? decodeRankCursor(filter.after)
+      : decodeTimeCursor(filter.after);
 
   const params: unknown[] = [];
   const bindParam = (v: unknown) => `$${params.push(v)}`;
@@ -72,7 +103,20 @@ export async function listAgents(ctx: SubgraphContext, filter: AgentFilter): Pro
   const filterParams = [...params];
 
   let sql: string;
-  if (search) {
+  if (byValue) {
+    let cursor = '';
+    if (after) {
+      const v = `${bindParam(after[0])}::${byValue.cast}`;
+      const id = `${bindParam(after[1])}::uuid`;
+      cursor = `WHERE (s."sortValue", s.id) ${byValue.dir === 'ASC' ? '>' : '<'} (${v}, ${id})`;
+    }
+    sql = `SELECT * FROM (
+             SELECT ${AGENT_COLUMNS}, ${byValue.value} AS "sortValue"
+               FROM ${from} WHERE ${where.join(' AND ')}
+           ) s ${cursor}
+           ORDER BY s."sortValue" ${byValue.dir}, s.id ${byValue.dir}
+           LIMIT ${bindParam(limit + 1)}`;
+  } else if (sort === AgentSort.RELEVANCE) {
     // Ranked in a subquery so the cursor compares the very value that was sorted on (real).
     let cursor = '';
     if (after) {
@@ -104,7 +148,14 @@ export async function listAgents(ctx: SubgraphContext, filter: AgentFilter): Pro
   ]);
   const keyed = (rows as Record<string, unknown>[]).map((row) => ({
     agent: toAgent(row),
-    key: [search ? Number(row.rank) : String(row.sortKey), String(row.id)] as CursorKey,
+    key: [
+      byValue
+        ? Number(row.sortValue)
+        : sort === AgentSort.RELEVANCE
+          ? Number(row.rank)
+          : String(row.sortKey),
+      String(row.id),
+    ] as CursorKey,
   }));
   return pageOfAgents(keyed, limit, count, after !== null);
 }

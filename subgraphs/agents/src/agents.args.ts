@@ -1,7 +1,8 @@
-import { IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsEnum, IsOptional, Matches, MaxLength } from 'class-validator';
 import { ArgsType, Field, ID } from 'type-graphql';
 import { PageArgs } from '@agentry/subgraph-kit';
 import { CATEGORY_PATTERN, LIMITS, TAG_PATTERN } from './agent.rules';
+import { AgentSort } from './agent-sort';
 
 @ArgsType()
 export class AgentsArgs extends PageArgs {
@@ -23,6 +24,14 @@ export class AgentsArgs extends PageArgs {
   @IsOptional()
   @Matches(TAG_PATTERN, { message: 'tag must be a lowercase slug' })
   tag?: string;
+
+  @Field(() => AgentSort, {
+    nullable: true,
+    description: 'Default: RELEVANCE when searching, else NEWEST.',
+  })
+  @IsOptional()
+  @IsEnum(AgentSort)
+  sort?: AgentSort;
 }
 
 @ArgsType()

@@ -1,6 +1,7 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
 import { agentReference } from './agent.reference';
 import { AgentResolver } from './agent.resolver';
+import { AgentDiscoveryResolver } from './agent-discovery.resolver';
 import {
   ToolResolver,
   toolReference,
@@ -11,7 +12,13 @@ import { UserRefResolver, userRefReference } from './user-ref.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [AgentResolver, UserRefResolver, ToolServerResolver, ToolResolver],
+    resolvers: [
+      AgentResolver,
+      AgentDiscoveryResolver,
+      UserRefResolver,
+      ToolServerResolver,
+      ToolResolver,
+    ],
     referenceResolvers: {
       Agent: agentReference,
       User: userRefReference,

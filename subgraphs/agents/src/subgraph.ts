@@ -6,6 +6,8 @@ import { loadAgentsEnv } from './env';
 import { InitAgents1764100000000 } from './migrations/1764100000000-init-agents';
 import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards';
 import { ToolServers1764800000000 } from './migrations/1764800000000-tool-servers';
+import { AgentReviews1764900000000 } from './migrations/1764900000000-agent-reviews';
+import { startRatingProjection } from './rating-projection.consumer';
 import { buildSchema } from './schema';
 import { startToolServerRefresher } from './tool-server.refresher';
 
@@ -14,7 +16,12 @@ export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (s
   return {
     name: 'agents',
     entities: [Agent],
-    migrations: [InitAgents1764100000000, AgentCards1764700000000, ToolServers1764800000000],
+    migrations: [
+      InitAgents1764100000000,
+      AgentCards1764700000000,
+      ToolServers1764800000000,
+      AgentReviews1764900000000,
+    ],
     buildSchema,
     start: async (deps) => {
       const stops = [
@@ -30,6 +37,7 @@ export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (s
           settings: env.tools,
           intervalMs: env.TOOL_SERVER_REFRESH_MS,
         }),
+        await startRatingProjection(deps),
       ];
       return {
         services: { cards: env.cards, tools: env.tools },
