@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppError } from '@agentry/core';
-import { PartKind } from './part';
-import { createTask, recordEvent } from './task.store';
-import { MessageRole, TaskEventKind, TaskState } from './task-state';
+import { PartKind } from './task/part.type';
+import { createTask, recordEvent } from './task/task.store';
+import { MessageRole, TaskEventKind, TaskState } from './task/task-state.type';
 
 const USAGE =
   'usage: cli.ts record-demo-task --agent <agentId> --requester <userId> --text <question> --reply <answer>';

@@ -1,13 +1,13 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
-import { AgentTasksResolver } from './agent-tasks.resolver';
-import { agentReference } from './agent.ref';
-import { TaskCommandsResolver } from './task-commands.resolver';
-import { TaskEventResolver } from './task-event.resolver';
-import { TaskSubscriptionResolver } from './task-subscription.resolver';
-import { ToolCallResolver, ToolRef, toolReference } from './tool-call.resolver';
-import { TaskMessageResolver } from './task-message.resolver';
-import { taskReference } from './task.reference';
-import { TaskResolver } from './task.resolver';
+import { AgentTasksResolver } from './federated/agent/agent-tasks.resolver';
+import { agentReference } from './federated/agent/agent.stub';
+import { TaskCommandsResolver } from './task/task-commands.resolver';
+import { TaskEventResolver } from './events/task-event.resolver';
+import { TaskSubscriptionResolver } from './events/task-subscription.resolver';
+import { ToolCallResolver, ToolRef, toolReference } from './tools/tool-call.resolver';
+import { TaskMessageResolver } from './task/task-message.resolver';
+import { taskReference } from './task/task.reference';
+import { TaskResolver } from './task/task.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({

@@ -1,5 +1,5 @@
 import { timeKey } from '@agentry/subgraph-kit';
-import type { Task } from './task.entity';
+import type { Task } from './task/task.entity';
 
 /** The columns of a task under alias `t`, named as the entity's properties. */
 export const TASK_COLUMNS = `t.id, t.agent_id AS "agentId", t.requester_id AS "requesterId",

@@ -15,7 +15,7 @@ import {
 import { Field, InputType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { badInput } from '@agentry/core';
-import { PartKind, type Part } from './part';
+import { PartKind, type Part } from './part.type';
 
 export const LIMITS = {
   text: 100_000,

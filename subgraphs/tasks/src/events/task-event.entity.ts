@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { TaskEventKind, TaskState } from './task-state';
+import { TaskEventKind, TaskState } from '../task/task-state.type';
 
 /**
  * One entry of a task's ordered, gapless event log (1..n per task): what subscriptions replay

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Part } from './part';
+import { Part } from './part.type';
 
 @ObjectType('Artifact', {
   description: 'An output of a task; streamed artifacts grow chunk by chunk.',

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { TaskState } from './task-state';
+import { TaskState } from './task-state.type';
 
 /**
  * A unit of work a requester gave an agent. Every change goes through task.store.ts, which

@@ -1,10 +1,10 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { encodeCursor, type SubgraphContext } from '@agentry/subgraph-kit';
-import { TaskArtifact } from './task-artifact.entity';
+import { TaskArtifact } from '../task/task-artifact.entity';
 import { TaskEvent } from './task-event.entity';
-import { TaskMessage } from './task-message.entity';
-import { Task } from './task.entity';
-import { artifactLoader, messageLoader, taskLoader } from './task.loader';
+import { TaskMessage } from '../task/task-message.entity';
+import { Task } from '../task/task.entity';
+import { artifactLoader, messageLoader, taskLoader } from '../task/task.loader';
 
 @Resolver(() => TaskEvent)
 export class TaskEventResolver {

@@ -1,5 +1,5 @@
 import { FieldResolver, Resolver, Root } from 'type-graphql';
-import { partsText } from './part';
+import { partsText } from './part.type';
 import { TaskMessage } from './task-message.entity';
 
 @Resolver(() => TaskMessage)

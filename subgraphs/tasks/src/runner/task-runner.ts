@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppError, ErrorCode, sleep, type Logger } from '@agentry/core';
 import type { AgentEvent, RemoteTask } from '@agentry/a2a-adapter';
-import { agentClient, partsToSendInput, type AgentClient } from './agent-client';
+import { agentClient, partsToSendInput, type AgentClient } from './agent.client';
 import { RUN_QUEUE, type JobQueue, type RunJob } from './job-queue';
-import type { Part } from './part';
-import { recordEvent, type TaskEventInput } from './task.store';
-import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state';
-import type { TasksEnv } from './env';
+import type { Part } from '../task/part.type';
+import { recordEvent, type TaskEventInput } from '../task/task.store';
+import { MessageRole, TaskEventKind, TaskState, isTerminal } from '../task/task-state.type';
+import type { TasksEnv } from '../env';
 
 const INTERRUPTED = new Set<TaskState>([TaskState.INPUT_REQUIRED, TaskState.AUTH_REQUIRED]);
 /** A run ends when the task is terminal or waits for the requester. */

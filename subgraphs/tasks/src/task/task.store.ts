@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, conflict, notFound } from '@agentry/core';
 import { publishEvents, type DomainEvent } from '@agentry/events';
-import { PartKind, type Part } from './part';
+import { PartKind, type Part } from './part.type';
 import { inTransaction, isUuid, type Db } from '@agentry/subgraph-kit';
-import { EVENT_COLUMNS, TASK_COLUMNS, type TaskRow } from './sql';
+import { EVENT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../sql';
 import type { Task } from './task.entity';
-import type { TaskEvent } from './task-event.entity';
+import type { TaskEvent } from '../events/task-event.entity';
 import { taskInputToParts, type TaskInput } from './task.input';
-import { MessageRole, TaskEventKind, TaskState, isTaskState, isTerminal } from './task-state';
+import { MessageRole, TaskEventKind, TaskState, isTaskState, isTerminal } from './task-state.type';
 
 /*
  * The only code that writes tasks. The CLI uses it now, the A2A runner later: whatever an agent

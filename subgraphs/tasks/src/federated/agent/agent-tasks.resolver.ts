@@ -1,9 +1,9 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { SubgraphContext } from '@agentry/subgraph-kit';
-import { AgentRef } from './agent.ref';
-import { TaskListArgs } from './task.args';
-import { TaskConnection } from './task.connection';
-import { agentTasksLoader } from './task.lists';
+import { AgentRef } from './agent.stub';
+import { TaskListArgs } from '../../task/task-list.args';
+import { TaskConnection } from '../../task/task-connection.type';
+import { agentTasksLoader } from '../../task/task-list.store';
 
 @Resolver(() => AgentRef)
 export class AgentTasksResolver {

@@ -5,9 +5,9 @@ import {
   MESSAGE_COLUMNS,
   TASK_COLUMNS,
   type TaskRow,
-} from './sql';
+} from '../sql';
 import type { TaskArtifact } from './task-artifact.entity';
-import type { TaskEvent } from './task-event.entity';
+import type { TaskEvent } from '../events/task-event.entity';
 import type { TaskMessage } from './task-message.entity';
 
 /** Tasks by id, batched per request, whoever may see them (callers check `canSeeTask`). */

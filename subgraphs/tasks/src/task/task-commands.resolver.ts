@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '@agentry/core';
 import { isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
-import { agentClient } from './agent-client';
-import type { TasksContext } from './context';
-import type { TaskRow } from './sql';
+import { agentClient } from '../runner/agent.client';
+import type { TasksContext } from '../context';
+import type { TaskRow } from '../sql';
 import { Task } from './task.entity';
 import { TaskInput, taskInputToParts } from './task.input';
 import { taskLoader } from './task.loader';
 import { createTask, lockTask, recordEvent } from './task.store';
-import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state';
+import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state.type';
 
 /** The task, if the caller is its requester (or an admin); NOT_FOUND / FORBIDDEN otherwise. */
 async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<TaskRow> {

@@ -25,7 +25,7 @@ import {
   type ToolContent,
 } from '@agentry/mcp-adapter';
 import { byKeys, isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
-import type { TasksContext } from './context';
+import type { TasksContext } from '../context';
 
 export enum ToolContentKind {
   TEXT = 'TEXT',

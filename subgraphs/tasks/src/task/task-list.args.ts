@@ -1,6 +1,6 @@
 import { IsOptional, Max, Min } from 'class-validator';
 import { ArgsType, Field, Int } from 'type-graphql';
-import { TaskState } from './task-state';
+import { TaskState } from './task-state.type';
 
 /** `state`, `first`, `after` of task lists (newest first). */
 @ArgsType()

@@ -9,7 +9,7 @@ import {
 } from 'type-graphql';
 import { badInput, forbidden, notFound } from '@agentry/core';
 import { decodeCursor, isUuid, requireUser } from '@agentry/subgraph-kit';
-import type { TasksContext } from './context';
+import type { TasksContext } from '../context';
 import {
   STREAM_COLUMNS,
   comparePositions,
@@ -18,8 +18,8 @@ import {
   type StreamPosition,
 } from './task-event-stream';
 import { TaskEvent } from './task-event.entity';
-import { canSeeTask, taskLoader } from './task.loader';
-import { isTerminal } from './task-state';
+import { canSeeTask, taskLoader } from '../task/task.loader';
+import { isTerminal } from '../task/task-state.type';
 
 interface Replay {
   /** Rows up to `upTo` (inclusive) that the subscriber missed. */

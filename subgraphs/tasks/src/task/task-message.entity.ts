@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Part } from './part';
-import { MessageRole } from './task-state';
+import { Part } from './part.type';
+import { MessageRole } from './task-state.type';
 
 @ObjectType({ description: 'A message of the requester or the agent within a task.' })
 @Entity({ name: 'task_messages' })

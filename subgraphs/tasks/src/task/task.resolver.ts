@@ -8,16 +8,16 @@ import {
   toPage,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
-import { AgentRef } from './agent.ref';
+import { AgentRef } from '../federated/agent/agent.stub';
 import { isUuid } from '@agentry/subgraph-kit';
-import type { TaskRow } from './sql';
+import type { TaskRow } from '../sql';
 import { TaskArtifact } from './task-artifact.entity';
-import { TaskEvent } from './task-event.entity';
+import { TaskEvent } from '../events/task-event.entity';
 import { TaskMessage } from './task-message.entity';
-import { TaskListArgs } from './task.args';
-import { TaskConnection, TaskEventConnection } from './task.connection';
+import { TaskListArgs } from './task-list.args';
+import { TaskConnection, TaskEventConnection } from './task-connection.type';
 import { Task } from './task.entity';
-import { myTasksPage } from './task.lists';
+import { myTasksPage } from './task-list.store';
 import {
   artifactsByTaskLoader,
   canSeeTask,
@@ -25,7 +25,7 @@ import {
   messagesByTaskLoader,
   taskLoader,
 } from './task.loader';
-import { UserRef } from './user.ref';
+import { UserRef } from '../federated/user/user.stub';
 
 /** The sequence an events cursor points at; it must be one of this task's cursors. */
 function decodeEventCursor(after: string | undefined, taskId: string): number {

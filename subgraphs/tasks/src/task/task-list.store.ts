@@ -7,10 +7,10 @@ import {
   type Page,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
-import { CREATED_KEY, TASK_COLUMNS, type TaskRow } from './sql';
-import type { TaskListArgs } from './task.args';
+import { CREATED_KEY, TASK_COLUMNS, type TaskRow } from '../sql';
+import type { TaskListArgs } from './task-list.args';
 import { mayReadTasks } from './task.loader';
-import type { TaskState } from './task-state';
+import type { TaskState } from './task-state.type';
 
 /** A decoded newest-first position, or null for the first page. */
 interface Position {

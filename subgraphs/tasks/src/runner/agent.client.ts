@@ -1,6 +1,6 @@
 import { createA2AClient, type A2AClient, type SendInput } from '@agentry/a2a-adapter';
-import { PartKind, type Part } from './part';
-import type { TasksEnv } from './env';
+import { PartKind, type Part } from '../task/part.type';
+import type { TasksEnv } from '../env';
 
 export type AgentClient = A2AClient;
 

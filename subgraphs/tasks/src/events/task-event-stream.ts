@@ -1,9 +1,9 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@agentry/core';
-import { EVENT_COLUMNS } from './sql';
+import { EVENT_COLUMNS } from '../sql';
 import type { TaskEvent } from './task-event.entity';
-import { TASK_EVENTS_CHANNEL } from './task.store';
+import { TASK_EVENTS_CHANNEL } from '../task/task.store';
 
 /** Where an event stands in the global, commit-safe order of task events. */
 export interface StreamPosition {
