@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppError } from '@agentry/core';
+import { TASKS_ENTITIES } from './subgraph';
 import { PartKind } from './task/part.type';
 import { createTask, recordEvent } from './task/task.store';
 import { MessageRole, TaskEventKind, TaskState } from './task/task-state.type';
@@ -33,7 +34,13 @@ async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
 
-  const db = new DataSource({ type: 'postgres', url, schema: 'tasks', extra: { max: 2 } });
+  const db = new DataSource({
+    type: 'postgres',
+    url,
+    schema: 'tasks',
+    entities: TASKS_ENTITIES,
+    extra: { max: 2 },
+  });
   await db.initialize();
   try {
     const task = await createTask(db, {

@@ -1,10 +1,14 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
 import { AgentTasksResolver } from './federated/agent/agent-tasks.resolver';
-import { agentReference } from './federated/agent/agent.stub';
+import { agentReference } from './federated/agent/agent.reference';
 import { TaskCommandsResolver } from './task/task-commands.resolver';
 import { TaskEventResolver } from './events/task-event.resolver';
 import { TaskSubscriptionResolver } from './events/task-subscription.resolver';
-import { ToolCallResolver, ToolRef, toolReference } from './tools/tool-call.resolver';
+import { ToolCallResolver } from './tools/tool-call.resolver';
+import { ResourceResolver } from './tools/resource.resolver';
+import { ToolTasksResolver } from './federated/tool/tool-tasks.resolver';
+import { ToolStub } from './federated/tool/tool.stub';
+import { toolReference } from './federated/tool/tool.reference';
 import { TaskMessageResolver } from './task/task-message.resolver';
 import { taskReference } from './task/task.reference';
 import { TaskResolver } from './task/task.resolver';
@@ -18,9 +22,11 @@ export const buildSchema = () =>
       TaskEventResolver,
       TaskSubscriptionResolver,
       ToolCallResolver,
+      ResourceResolver,
+      ToolTasksResolver,
       AgentTasksResolver,
     ],
     // Tool is reached only through the agents subgraph; this one adds `stats` to it.
-    orphanedTypes: [ToolRef],
+    orphanedTypes: [ToolStub],
     referenceResolvers: { Task: taskReference, Agent: agentReference, Tool: toolReference },
   });

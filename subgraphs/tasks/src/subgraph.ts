@@ -10,6 +10,11 @@ import { TaskRunner1764600000000 } from './migrations/1764600000000-task-runner'
 import { TaskEventStream1764800000000 } from './migrations/1764800000000-task-event-stream';
 import { ToolCalls1764900000000 } from './migrations/1764900000000-tool-calls';
 import { startToolServerProjection } from './projections/tool-server-projection.consumer';
+import {
+  ToolGrantProjection,
+  ToolProjection,
+  ToolServerProjection,
+} from './projections/tool-server-projection.entity';
 import { TaskRunner } from './runner/task-runner';
 import { buildSchema } from './schema';
 import { TaskEventStream } from './events/task-event-stream';
@@ -18,11 +23,23 @@ import { TaskEvent } from './events/task-event.entity';
 import { TaskMessage } from './task/task-message.entity';
 import { Task } from './task/task.entity';
 
+/** Every table's description, for the subgraph and for the CLI's own DataSource. */
+export const TASKS_ENTITIES = [
+  AgentProjection,
+  ToolServerProjection,
+  ToolProjection,
+  ToolGrantProjection,
+  Task,
+  TaskMessage,
+  TaskArtifact,
+  TaskEvent,
+];
+
 export const tasksSubgraph: SubgraphFactory<TaskServices, TasksContext> = (source) => {
   const env = loadTasksEnv(source);
   return {
     name: 'tasks',
-    entities: [AgentProjection, Task, TaskMessage, TaskArtifact, TaskEvent],
+    entities: TASKS_ENTITIES,
     migrations: [
       InitTasks1764500000000,
       TaskRunner1764600000000,

@@ -21,6 +21,14 @@ export class AgentProjection {
   @Column({ type: 'text' })
   status!: string;
 
+  /** The agent's A2A endpoint (null until an event carried it). */
+  @Column({ type: 'text', nullable: true })
+  url!: string | null;
+
+  /** Where its card is read (null for agents entered by hand); preferred over `url`. */
+  @Column({ name: 'card_url', type: 'text', nullable: true })
+  cardUrl!: string | null;
+
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
 }

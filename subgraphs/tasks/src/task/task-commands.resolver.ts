@@ -4,6 +4,7 @@ import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '@a
 import { isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
 import { agentClient } from '../runner/agent.client';
 import type { TasksContext } from '../context';
+import { agentEndpoint, findAgent, isForHire } from '../projections/agent-projection.store';
 import type { TaskRow } from '../sql';
 import { Task } from './task.entity';
 import { TaskInput, taskInputToParts } from './task.input';
@@ -36,13 +37,10 @@ export class TaskCommandsResolver {
     if (!isUuid(agentId)) throw badInput('agentId must be an agent id.', { argument: 'agentId' });
     await taskInputToParts(input);
     const { billing, queue, runner } = ctx.services;
-    const [agent] = await ctx.db.query(
-      'SELECT price_credits AS "priceCredits", status FROM tasks.agents WHERE id = $1',
-      [agentId],
-    );
-    if (!agent || agent.status !== 'PUBLISHED') throw notFound('Agent', agentId);
+    const agent = await findAgent(ctx.db, agentId);
+    if (!isForHire(agent)) throw notFound('Agent', agentId);
     const taskId = randomUUID();
-    const price: number = agent.priceCredits;
+    const price = agent.priceCredits;
     // Hold first, under the requester's own identity: no task exists that nobody pays for.
     if (price > 0) await billing.hold(ctx.identityToken, taskId, price);
     try {
@@ -101,12 +99,11 @@ export class TaskCommandsResolver {
     if (isTerminal(task.state)) throw conflict(`Task ${task.id} is already ${task.state}.`);
     const { env, runner } = ctx.services;
     if (task.remoteTaskId) {
-      const [agent] = await ctx.db.query(
-        'SELECT coalesce(card_url, url) AS url FROM tasks.agents WHERE id = $1',
-        [task.agentId],
-      );
+      const agent = await findAgent(ctx.db, task.agentId);
+      const url = agent && agentEndpoint(agent);
       try {
-        const client = await agentClient(agent.url, env);
+        if (!url) throw new Error('the agent has no A2A endpoint');
+        const client = await agentClient(url, env);
         await client.cancel(task.remoteTaskId);
       } catch (err) {
         // The agent may be gone; the task ends here all the same and nobody pays for it.

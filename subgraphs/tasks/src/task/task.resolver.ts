@@ -8,7 +8,7 @@ import {
   toPage,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
-import { AgentRef } from '../federated/agent/agent.stub';
+import { AgentStub } from '../federated/agent/agent.stub';
 import { isUuid } from '@agentry/subgraph-kit';
 import type { TaskRow } from '../sql';
 import { TaskArtifact } from './task-artifact.entity';
@@ -25,7 +25,7 @@ import {
   messagesByTaskLoader,
   taskLoader,
 } from './task.loader';
-import { UserRef } from '../federated/user/user.stub';
+import { UserStub } from '../federated/user/user.stub';
 
 /** The sequence an events cursor points at; it must be one of this task's cursors. */
 function decodeEventCursor(after: string | undefined, taskId: string): number {
@@ -63,13 +63,13 @@ export class TaskResolver {
     return myTasksPage(ctx, userId, args);
   }
 
-  @FieldResolver(() => AgentRef)
-  agent(@Root() task: TaskRow): AgentRef {
+  @FieldResolver(() => AgentStub)
+  agent(@Root() task: TaskRow): AgentStub {
     return { id: task.agentId };
   }
 
-  @FieldResolver(() => UserRef, { description: 'Who sent the task.' })
-  requester(@Root() task: TaskRow): UserRef {
+  @FieldResolver(() => UserStub, { description: 'Who sent the task.' })
+  requester(@Root() task: TaskRow): UserStub {
     return { id: task.requesterId };
   }
 

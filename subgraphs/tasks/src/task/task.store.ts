@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { badInput, conflict, notFound } from '@agentry/core';
 import { publishEvents, type DomainEvent } from '@agentry/events';
+import { findAgent, isForHire } from '../projections/agent-projection.store';
 import { PartKind, type Part } from './part.type';
 import { inTransaction, isUuid, type Db } from '@agentry/subgraph-kit';
 import { EVENT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../sql';
@@ -86,12 +87,9 @@ export async function createTask(db: Db, task: NewTask): Promise<Task> {
     });
   const parts = await taskInputToParts(task.input);
   return inTransaction(db, async (m) => {
-    const [agent] = await m.query(
-      'SELECT provider_id AS "providerId", price_credits AS "priceCredits", status FROM tasks.agents WHERE id = $1',
-      [task.agentId],
-    );
+    const agent = await findAgent(m, task.agentId);
     // Unpublished agents are not for hire; saying NOT_FOUND does not reveal drafts.
-    if (!agent || agent.status !== 'PUBLISHED') throw notFound('Agent', task.agentId);
+    if (!isForHire(agent)) throw notFound('Agent', task.agentId);
     const [created] = await m.query(
       `INSERT INTO tasks.tasks (id, agent_id, requester_id, provider_id, context_id, state, price_credits)
        VALUES (coalesce($7::uuid, gen_random_uuid()), $1, $2, $3, coalesce($4, gen_random_uuid()::text), $5, $6)
