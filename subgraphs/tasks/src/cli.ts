@@ -5,7 +5,9 @@ import { AppError } from '@agentry/core';
 import { TASKS_ENTITIES } from './subgraph';
 import { PartKind } from './task/part.type';
 import { createTask, recordEvent } from './task/task.store';
-import { MessageRole, TaskEventKind, TaskState } from './task/task-state.type';
+import { MessageRole } from './task/message-role.type';
+import { TaskEventKind } from './events/task-event-kind.type';
+import { TaskState } from './task/task-state.type';
 
 const USAGE =
   'usage: cli.ts record-demo-task --agent <agentId> --requester <userId> --text <question> --reply <answer>';

@@ -10,7 +10,9 @@ import { identityHeaders, startTestSubgraph } from '@agentry/testing';
 import { PartKind } from '../src/task/part.type';
 import { tasksSubgraph } from '../src/subgraph';
 import { createTask, recordEvent } from '../src/task/task.store';
-import { MessageRole, TaskEventKind, TaskState } from '../src/task/task-state.type';
+import { MessageRole } from '../src/task/message-role.type';
+import { TaskEventKind } from '../src/events/task-event-kind.type';
+import { TaskState } from '../src/task/task-state.type';
 
 /**
  * The tasks subgraph's own graphql-ws endpoint, as the gateway uses it: a socket opened with the

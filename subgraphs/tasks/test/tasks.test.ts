@@ -19,7 +19,9 @@ import { sqlCount as subgraphSqlCount, waitFor as eventually } from '@agentry/te
 import { PartKind } from '../src/task/part.type';
 import { tasksSubgraph } from '../src/subgraph';
 import { createTask, recordEvent } from '../src/task/task.store';
-import { MessageRole, TaskEventKind, TaskState } from '../src/task/task-state.type';
+import { MessageRole } from '../src/task/message-role.type';
+import { TaskEventKind } from '../src/events/task-event-kind.type';
+import { TaskState } from '../src/task/task-state.type';
 
 const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..', '..');

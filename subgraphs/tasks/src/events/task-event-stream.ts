@@ -1,38 +1,19 @@
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@agentry/core';
-import { EVENT_COLUMNS } from '../sql';
-import type { TaskEvent } from './task-event.entity';
 import { TASK_EVENTS_CHANNEL } from '../task/task.store';
-
-/** Where an event stands in the global, commit-safe order of task events. */
-export interface StreamPosition {
-  txId: bigint;
-  position: bigint;
-}
+import {
+  committedEventsAfter,
+  lastCommittedPosition,
+  type StreamEvent,
+  type StreamPosition,
+} from './task-event.store';
 
 export const comparePositions = (a: StreamPosition, b: StreamPosition) =>
   a.txId === b.txId ? Number(a.position - b.position) : a.txId < b.txId ? -1 : 1;
 
-/** A task event with what subscribers filter on. */
-export interface StreamEvent extends TaskEvent {
-  requesterId: string;
-  providerId: string;
-  at: StreamPosition;
-}
-
-export const STREAM_COLUMNS = `${EVENT_COLUMNS}, t.requester_id AS "requesterId",
-  t.provider_id AS "providerId", e.tx_id::text AS "txId", e.position::text AS "pos"`;
-
-export function toStreamEvent(row: Record<string, unknown>): StreamEvent {
-  const { txId, pos, ...rest } = row;
-  return {
-    ...(rest as unknown as TaskEvent),
-    requesterId: row.requesterId as string,
-    providerId: row.providerId as string,
-    at: { txId: BigInt(txId as string), position: BigInt(pos as string) },
-  };
-}
+/** Events read per query while catching up. */
+const BATCH = 500;
 
 type Listener = (event: StreamEvent) => void;
 
@@ -62,12 +43,7 @@ export class TaskEventStream {
   ) {}
 
   async start() {
-    const [row] = await this.db.query(
-      `SELECT tx_id::text AS "txId", position::text AS pos FROM tasks.task_events
-        WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY tx_id DESC, position DESC LIMIT 1`,
-    );
-    if (row) this.head = { txId: BigInt(row.txId), position: BigInt(row.pos) };
+    this.head = (await lastCommittedPosition(this.db, this.head)) ?? this.head;
     this.listener = new Client({
       connectionString: this.url,
       application_name: 'agentry-task-events',
@@ -118,18 +94,9 @@ export class TaskEventStream {
           await this.skipToEnd();
           break;
         }
-        const rows: Record<string, unknown>[] = await this.db.query(
-          `SELECT ${STREAM_COLUMNS}
-             FROM tasks.task_events e JOIN tasks.tasks t ON t.id = e.task_id
-            WHERE (e.tx_id, e.position) > ($1::text::xid8, $2::bigint)
-              AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
-            ORDER BY e.tx_id, e.position
-            LIMIT 500`,
-          [this.head.txId.toString(), this.head.position.toString()],
-        );
+        const events = await committedEventsAfter(this.db, this.head, BATCH);
         // Synchronously: head and dispatch move together, which subscriptions rely on.
-        for (const row of rows) {
-          const event = toStreamEvent(row);
+        for (const event of events) {
           this.head = event.at;
           for (const l of this.listeners) {
             try {
@@ -139,21 +106,14 @@ export class TaskEventStream {
             }
           }
         }
-        if (rows.length < 500) break;
+        if (events.length < BATCH) break;
       }
     } while (this.again && !this.stopped);
   }
 
   private async skipToEnd() {
-    const [row] = await this.db.query(
-      `SELECT tx_id::text AS "txId", position::text AS pos FROM tasks.task_events
-        WHERE (tx_id, position) > ($1::text::xid8, $2::bigint)
-          AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
-        ORDER BY tx_id DESC, position DESC LIMIT 1`,
-      [this.head.txId.toString(), this.head.position.toString()],
-    );
+    const end = await lastCommittedPosition(this.db, this.head);
     // Only if still nobody listens: a subscription that arrived meanwhile keeps its place.
-    if (row && !this.listeners.size)
-      this.head = { txId: BigInt(row.txId), position: BigInt(row.pos) };
+    if (end && !this.listeners.size) this.head = end;
   }
 }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { TaskEventKind, TaskState } from '../task/task-state.type';
+import { TaskEventKind } from './task-event-kind.type';
+import { TaskState } from '../task/task-state.type';
 
 /**
  * One entry of a task's ordered, gapless event log (1..n per task): what subscriptions replay

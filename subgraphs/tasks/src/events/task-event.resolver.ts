@@ -1,5 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { encodeCursor, type SubgraphContext } from '@agentry/subgraph-kit';
+import { eventCursorKey } from './event-cursor';
 import { TaskArtifact } from '../task/task-artifact.entity';
 import { TaskEvent } from './task-event.entity';
 import { TaskMessage } from '../task/task-message.entity';
@@ -12,7 +13,7 @@ export class TaskEventResolver {
     description: 'Pass as `after` to continue after this event (events, subscriptions).',
   })
   cursor(@Root() event: TaskEvent): string {
-    return encodeCursor([event.sequence, event.taskId]);
+    return encodeCursor(eventCursorKey(event));
   }
 
   @FieldResolver(() => TaskMessage, {

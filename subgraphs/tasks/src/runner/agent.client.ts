@@ -1,8 +1,6 @@
 import { createA2AClient, type A2AClient, type SendInput } from '@agentry/a2a-adapter';
-import { PartKind, type Part } from '../task/part.type';
+import { PartKind, partsText, type Part } from '../task/part.type';
 import type { TasksEnv } from '../env';
-
-export type AgentClient = A2AClient;
 
 /** Clients by agent URL, kept a minute: a client holds the agent's card, read once. */
 const clients = new Map<string, { client: Promise<A2AClient>; until: number }>();
@@ -26,10 +24,7 @@ export function agentClient(url: string, env: TasksEnv): Promise<A2AClient> {
 
 /** A stored message, as input for the agent again (the first send, or a reply). */
 export function partsToSendInput(parts: Part[]): SendInput {
-  const text = parts
-    .filter((p) => p.kind === PartKind.TEXT && typeof p.text === 'string')
-    .map((p) => p.text)
-    .join('\n');
+  const text = partsText(parts);
   const data = parts.find((p) => p.kind === PartKind.DATA)?.data;
   const files = parts
     .filter((p) => p.kind === PartKind.FILE && p.file)

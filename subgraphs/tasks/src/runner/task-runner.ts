@@ -3,24 +3,33 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppError, ErrorCode, sleep, type Logger } from '@agentry/core';
 import type { AgentEvent, RemoteTask } from '@agentry/a2a-adapter';
-import { agentClient, partsToSendInput, type AgentClient } from './agent.client';
+import { agentClient, partsToSendInput } from './agent.client';
 import { RUN_QUEUE, type JobQueue, type RunJob } from './job-queue';
 import type { Part } from '../task/part.type';
-import { recordEvent, type TaskEventInput } from '../task/task.store';
-import { MessageRole, TaskEventKind, TaskState, isTerminal } from '../task/task-state.type';
+import {
+  clearLapsedLease,
+  claimTask,
+  expireLeases,
+  lapsedTasks,
+  releaseLease,
+  renewLease,
+  type ClaimedTask,
+} from '../task/task-lease.store';
+import {
+  artifactParts,
+  recordEvent,
+  requesterMessageParts,
+  setRemoteTaskId,
+  type TaskEventInput,
+} from '../task/task.store';
+import { MessageRole } from '../task/message-role.type';
+import { TaskEventKind } from '../events/task-event-kind.type';
+import { TaskState, isTerminal } from '../task/task-state.type';
 import type { TasksEnv } from '../env';
 
 const INTERRUPTED = new Set<TaskState>([TaskState.INPUT_REQUIRED, TaskState.AUTH_REQUIRED]);
 /** A run ends when the task is terminal or waits for the requester. */
 const runIsOver = (state: TaskState) => isTerminal(state) || INTERRUPTED.has(state);
-
-interface ClaimedTask {
-  id: string;
-  state: TaskState;
-  contextId: string;
-  remoteTaskId: string | null;
-  agentUrl: string | null;
-}
 
 /**
  * Runs tasks on their A2A agents. A run is started by a job (pg-boss) and owned through a lease
@@ -90,9 +99,7 @@ export class TaskRunner {
     for (const wake of this.slotWaiters.splice(0)) wake();
     if (this.worker) await this.queue.boss.offWork({ id: this.worker }).catch(() => {});
     await Promise.all(this.runs);
-    await this.db
-      .query(`UPDATE tasks.tasks SET lease_expires_at = now() WHERE lease_owner = $1`, [this.owner])
-      .catch(() => {});
+    await expireLeases(this.db, this.owner).catch(() => {});
   }
 
   /** Stops a run of this process (cancelTask); other replicas notice at their next event. */
@@ -102,12 +109,12 @@ export class TaskRunner {
 
   async run(job: RunJob) {
     if (this.stopped) return;
-    const task = await this.claim(job.taskId);
+    const task = await claimTask(this.db, job.taskId, this.owner, this.env.TASK_LEASE_MS);
     if (!task) return;
     const abort = new AbortController();
     this.active.set(task.id, abort);
     const renew = setInterval(
-      () => void this.renew(task.id).catch(() => {}),
+      () => void renewLease(this.db, task.id, this.owner, this.env.TASK_LEASE_MS).catch(() => {}),
       Math.max(50, this.env.TASK_LEASE_MS / 3),
     );
     try {
@@ -117,60 +124,20 @@ export class TaskRunner {
     } finally {
       clearInterval(renew);
       this.active.delete(task.id);
-      // A run that ends with the task still running (this process is stopping) leaves an expired
-      // lease behind, which the next sweep resumes; otherwise the task needs no runner.
-      await this.db
-        .query(
-          `UPDATE tasks.tasks SET lease_owner = NULL,
-             lease_expires_at = CASE WHEN state IN ('SUBMITTED', 'WORKING') THEN now() END
-           WHERE id = $1 AND lease_owner = $2`,
-          [task.id, this.owner],
-        )
-        .catch(() => {});
+      await releaseLease(this.db, task.id, this.owner).catch(() => {});
     }
-  }
-
-  /** Takes the task's lease if it is running and nobody (alive) holds it. */
-  private async claim(taskId: string): Promise<ClaimedTask | null> {
-    const [[row]] = await this.db.query(
-      `UPDATE tasks.tasks t SET lease_owner = $2, lease_expires_at = now() + $3 * interval '1 millisecond'
-        FROM tasks.agents a
-       WHERE t.id = $1 AND a.id = t.agent_id AND t.state IN ('SUBMITTED', 'WORKING')
-         AND (t.lease_expires_at IS NULL OR t.lease_expires_at < now() OR t.lease_owner = $2)
-       RETURNING t.id, t.state, t.context_id AS "contextId", t.remote_task_id AS "remoteTaskId",
-                 coalesce(a.card_url, a.url) AS "agentUrl"`,
-      [taskId, this.owner, this.env.TASK_LEASE_MS],
-    );
-    return row ?? null;
-  }
-
-  private async renew(taskId: string) {
-    await this.db.query(
-      `UPDATE tasks.tasks SET lease_expires_at = now() + $3 * interval '1 millisecond'
-        WHERE id = $1 AND lease_owner = $2`,
-      [taskId, this.owner, this.env.TASK_LEASE_MS],
-    );
   }
 
   /** Queues a resume for every running task whose lease lapsed (its runner is gone). */
   private async sweep() {
     try {
-      const rows: { id: string }[] = await this.db.query(
-        `SELECT id FROM tasks.tasks
-          WHERE state IN ('SUBMITTED', 'WORKING') AND lease_expires_at < now()
-          LIMIT 100`,
-      );
-      for (const { id } of rows) {
+      const ids = await lapsedTasks(this.db);
+      for (const id of ids) {
         this.log.info({ taskId: id }, 'resuming a task whose runner stopped');
-        // Clear the stale lease so the sweep does not queue it again while the job waits.
-        await this.db.query(
-          `UPDATE tasks.tasks SET lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = $1 AND lease_expires_at < now()`,
-          [id],
-        );
+        await clearLapsedLease(this.db, id);
         await this.queue.enqueueResume(id);
       }
-      if (rows.length) this.wake();
+      if (ids.length) this.wake();
     } catch (err) {
       if (!this.stopped) this.log.warn({ err }, 'lease sweep failed');
     }
@@ -263,10 +230,7 @@ export class TaskRunner {
           };
         } else if (remoteTaskId && !state.remoteTaskId) {
           state.remoteTaskId = remoteTaskId;
-          await this.db.query('UPDATE tasks.tasks SET remote_task_id = $2 WHERE id = $1', [
-            taskId,
-            remoteTaskId,
-          ]);
+          await setRemoteTaskId(this.db, taskId, remoteTaskId);
         }
         break;
       }
@@ -318,11 +282,8 @@ export class TaskRunner {
         return true;
     }
     for (const a of remote.artifacts) {
-      const [stored] = await this.db.query(
-        'SELECT parts FROM tasks.task_artifacts WHERE task_id = $1 AND artifact_id = $2',
-        [taskId, a.artifactId],
-      );
-      if (stored && JSON.stringify(normalize(stored.parts)) === JSON.stringify(normalize(a.parts)))
+      const stored = await artifactParts(this.db, taskId, a.artifactId);
+      if (stored && JSON.stringify(normalize(stored)) === JSON.stringify(normalize(a.parts)))
         continue;
       if (
         await this.record(
@@ -396,24 +357,14 @@ export class TaskRunner {
   }
 
   private async firstUserInput(taskId: string) {
-    const [m] = await this.db.query(
-      `SELECT parts FROM tasks.task_messages WHERE task_id = $1 AND role = 'USER' ORDER BY sequence LIMIT 1`,
-      [taskId],
-    );
-    return partsToSendInput(m?.parts ?? []);
+    return partsToSendInput(await requesterMessageParts(this.db, taskId, 'first'));
   }
 
   private async latestUserInput(taskId: string) {
-    const [m] = await this.db.query(
-      `SELECT parts FROM tasks.task_messages WHERE task_id = $1 AND role = 'USER' ORDER BY sequence DESC LIMIT 1`,
-      [taskId],
-    );
-    return partsToSendInput(m?.parts ?? []);
+    return partsToSendInput(await requesterMessageParts(this.db, taskId, 'latest'));
   }
 }
 
 /** Parts compared without null/undefined noise. */
 const normalize = (parts: unknown) =>
   JSON.parse(JSON.stringify(parts ?? [], (_k, v) => (v === null ? undefined : v)));
-
-export type { AgentClient };

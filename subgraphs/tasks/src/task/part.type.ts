@@ -45,3 +45,14 @@ export const partsText = (parts: Part[]) =>
     .filter((p) => p.kind === PartKind.TEXT && typeof p.text === 'string')
     .map((p) => p.text)
     .join('\n');
+
+/** A file part in its stored shape: every field present, null when not given. */
+export const filePart = (f: FilePart): Part => ({
+  kind: PartKind.FILE,
+  file: {
+    name: f.name ?? null,
+    mimeType: f.mimeType ?? null,
+    uri: f.uri ?? null,
+    bytes: f.bytes ?? null,
+  },
+});

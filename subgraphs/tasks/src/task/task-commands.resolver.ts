@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { AppError, ErrorCode, badInput, conflict, forbidden, notFound } from '@agentry/core';
-import { isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
-import { agentClient } from '../runner/agent.client';
+import { AppError, ErrorCode, conflict, forbidden, notFound, uuidArgument } from '@agentry/core';
+import { isAdmin, requireUser } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
+import { TaskEventKind } from '../events/task-event-kind.type';
 import { agentEndpoint, findAgent, isForHire } from '../projections/agent-projection.store';
-import type { TaskRow } from '../sql';
+import { agentClient } from '../runner/agent.client';
+import { MessageRole } from './message-role.type';
+import { TaskState, isTerminal } from './task-state.type';
 import { Task } from './task.entity';
 import { TaskInput, taskInputToParts } from './task.input';
 import { taskLoader } from './task.loader';
 import { createTask, lockTask, recordEvent } from './task.store';
-import { MessageRole, TaskEventKind, TaskState, isTerminal } from './task-state.type';
 
 /** The task, if the caller is its requester (or an admin); NOT_FOUND / FORBIDDEN otherwise. */
-async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<TaskRow> {
-  if (!isUuid(taskId)) throw badInput('taskId must be a task id.', { argument: 'taskId' });
+async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<Task> {
+  uuidArgument(taskId, 'taskId', 'a task id');
   const task = await taskLoader(ctx).load(taskId);
   if (!task) throw notFound('Task', taskId);
   if (task.requesterId !== userId && !isAdmin(ctx))
@@ -32,9 +33,9 @@ export class TaskCommandsResolver {
     @Arg('agentId', () => ID) agentId: string,
     @Arg('input', () => TaskInput) input: TaskInput,
     @Ctx() ctx: TasksContext,
-  ): Promise<TaskRow> {
+  ): Promise<Task> {
     const requesterId = requireUser(ctx, 'tasks:write');
-    if (!isUuid(agentId)) throw badInput('agentId must be an agent id.', { argument: 'agentId' });
+    uuidArgument(agentId, 'agentId', 'an agent id');
     await taskInputToParts(input);
     const { billing, queue, runner } = ctx.services;
     const agent = await findAgent(ctx.db, agentId);
@@ -64,7 +65,7 @@ export class TaskCommandsResolver {
     @Arg('taskId', () => ID) taskId: string,
     @Arg('input', () => TaskInput) input: TaskInput,
     @Ctx() ctx: TasksContext,
-  ): Promise<TaskRow> {
+  ): Promise<Task> {
     const userId = requireUser(ctx, 'tasks:write');
     const parts = await taskInputToParts(input);
     const task = await ownTask(ctx, taskId, userId);
@@ -93,7 +94,7 @@ export class TaskCommandsResolver {
   async cancelTask(
     @Arg('taskId', () => ID) taskId: string,
     @Ctx() ctx: TasksContext,
-  ): Promise<TaskRow> {
+  ): Promise<Task> {
     const userId = requireUser(ctx, 'tasks:write');
     const task = await ownTask(ctx, taskId, userId);
     if (isTerminal(task.state)) throw conflict(`Task ${task.id} is already ${task.state}.`);

@@ -1,24 +1,20 @@
-import { IsOptional, Max, Min } from 'class-validator';
-import { ArgsType, Field, Int } from 'type-graphql';
+import { IsOptional } from 'class-validator';
+import { ArgsType, Field } from 'type-graphql';
+import type { PageArgs } from '@agentry/subgraph-kit';
 import { TaskState } from './task-state.type';
 
-/** `state`, `first`, `after` of task lists (newest first). */
+/**
+ * The filter of task lists; the kit's PageArgs bring `first` and `after`. Resolvers take
+ * `@Args() page: PageArgs, @Args() filter: TaskFilterArgs` in that order: parameter decorators
+ * run last to first, so `state` stays ahead of `first` and `after` in the SDL, as in the public
+ * contract's `myTasks(state, first, after)` (a subclass of PageArgs would put it last).
+ */
 @ArgsType()
-export class TaskListArgs {
+export class TaskFilterArgs {
   @Field(() => TaskState, { nullable: true, description: 'Only tasks in this state.' })
   @IsOptional()
   state?: TaskState;
-
-  @Field(() => Int, { nullable: true, description: 'Page size, 1-100 (default 20).' })
-  @IsOptional()
-  @Min(1)
-  @Max(100)
-  first?: number;
-
-  @Field(() => String, {
-    nullable: true,
-    description: 'Cursor of the last item of the previous page.',
-  })
-  @IsOptional()
-  after?: string;
 }
+
+/** A page of a task list (newest first), maybe of one state only. */
+export type TaskListArgs = PageArgs & TaskFilterArgs;

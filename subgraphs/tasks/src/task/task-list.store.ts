@@ -1,44 +1,60 @@
 import {
   decodeTimeCursor,
-  isAdmin,
-  isUuid,
   pageSize,
+  selectColumns,
+  timeKey,
   toPage,
+  type Db,
   type Page,
-  type SubgraphContext,
 } from '@agentry/subgraph-kit';
-import { CREATED_KEY, TASK_COLUMNS, type TaskRow } from '../sql';
 import type { TaskListArgs } from './task-list.args';
-import { mayReadTasks } from './task.loader';
+import { Task } from './task.entity';
 import type { TaskState } from './task-state.type';
 
-/** A decoded newest-first position, or null for the first page. */
-interface Position {
-  createdKey: string;
-  id: string;
+/** A task as listed: with its newest-first position. */
+type ListedTask = Task & { createdKey: string };
+
+/** A task-list request, checked: its filter, where it continues, and its page size. */
+export interface TaskListQuery {
+  state?: TaskState;
+  /** The last task of the previous page; null for the first page. */
+  position: { createdKey: string; id: string } | null;
+  limit: number;
+  /** Tells one list's pages from another's (DataLoader names). */
+  key: string;
 }
 
-/** Decodes a task-list cursor; anything but one of ours is BAD_USER_INPUT, never SQL. */
-export function decodeTaskCursor(after: string | undefined | null): Position | null {
-  const key = decodeTimeCursor(after);
-  return key && { createdKey: key[0] as string, id: key[1] };
+/** Checks a list's arguments; a cursor that is not one of ours is BAD_USER_INPUT, never SQL. */
+export function taskListQuery(args: TaskListArgs): TaskListQuery {
+  const key = decodeTimeCursor(args.after);
+  const limit = pageSize(args.first);
+  return {
+    state: args.state,
+    position: key && { createdKey: key[0] as string, id: key[1] },
+    limit,
+    key: JSON.stringify([args.state ?? null, limit, args.after ?? null]),
+  };
 }
 
-const keyOf = (t: TaskRow): [string, string] => [t.createdKey!, t.id];
+const columns = (db: Db) =>
+  `${selectColumns(db, Task, 't')}, ${timeKey('t.created_at')} AS "createdKey"`;
+const keyOf = (t: ListedTask): [string, string] => [t.createdKey, t.id];
+
+export const emptyTaskPage = (): Page<Task> => toPage([], 0, keyOf, 0, false);
 
 /**
  * Filters shared by a list query and its count: `where` clauses and their parameters, numbered
  * from `params.length + 1`.
  */
-function filters(params: unknown[], state: TaskState | undefined, position: Position | null) {
+function filters(params: unknown[], query: TaskListQuery) {
   const where: string[] = [];
-  if (state) {
-    params.push(state);
+  if (query.state) {
+    params.push(query.state);
     where.push(`t.state = $${params.length}`);
   }
   const countWhere = [...where];
-  if (position) {
-    params.push(position.createdKey, position.id);
+  if (query.position) {
+    params.push(query.position.createdKey, query.position.id);
     where.push(
       `(t.created_at, t.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`,
     );
@@ -46,90 +62,75 @@ function filters(params: unknown[], state: TaskState | undefined, position: Posi
   return { where, countWhere };
 }
 
-/** The caller's tasks, newest first. */
-export async function myTasksPage(
-  ctx: SubgraphContext,
-  userId: string,
-  args: TaskListArgs,
-): Promise<Page<TaskRow>> {
-  const position = decodeTaskCursor(args.after);
-  const limit = pageSize(args.first);
-  const params: unknown[] = [userId];
-  const { where, countWhere } = filters(params, args.state, position);
-  const countParams = params.slice(0, 1 + (args.state ? 1 : 0));
+/** A requester's tasks, newest first. */
+export async function requesterTaskPage(
+  db: Db,
+  requesterId: string,
+  query: TaskListQuery,
+): Promise<Page<Task>> {
+  const { limit } = query;
+  const params: unknown[] = [requesterId];
+  const { where, countWhere } = filters(params, query);
+  const countParams = params.slice(0, 1 + (query.state ? 1 : 0));
   params.push(limit + 1);
   const [rows, [{ n }]] = await Promise.all([
-    ctx.db.query(
-      `SELECT ${TASK_COLUMNS}, ${CREATED_KEY} AS "createdKey" FROM tasks.tasks t
+    db.query(
+      `SELECT ${columns(db)} FROM tasks.tasks t
         WHERE t.requester_id = $1 ${where.map((w) => `AND ${w}`).join(' ')}
         ORDER BY t.created_at DESC, t.id DESC LIMIT $${params.length}`,
       params,
-    ),
-    ctx.db.query(
+    ) as Promise<ListedTask[]>,
+    db.query(
       `SELECT count(*)::int AS n FROM tasks.tasks t
         WHERE t.requester_id = $1 ${countWhere.map((w) => `AND ${w}`).join(' ')}`,
       countParams,
     ),
   ]);
-  return toPage(rows as TaskRow[], limit, keyOf, n, position !== null);
+  return toPage(rows, limit, keyOf, n, query.position !== null);
 }
 
-const emptyPage = (): Page<TaskRow> => toPage([], 0, keyOf, 0, false);
-
 /**
- * `Agent.tasks` for a batch of agents with the same arguments: one projection lookup (who
- * provides which agent), one window-function query for the pages, one grouped count. The
- * provider and admins see every task of the agent; anyone else only their own.
+ * The tasks of several agents, as a page per agent (any id: an agent without visible tasks
+ * gets an empty page): every task of the agents in `fullAccess`, only the viewer's own of the
+ * others. One window-function query for the pages, one grouped count.
  */
-export function agentTasksLoader(ctx: SubgraphContext, args: TaskListArgs) {
-  const position = decodeTaskCursor(args.after);
-  const limit = pageSize(args.first);
-  const viewer = ctx.identity.userId;
-  const name = `agentTasks:${JSON.stringify([args.state ?? null, limit, args.after ?? null])}`;
-  return ctx.loader<string, Page<TaskRow>>(name, async (agentIds) => {
-    const ids = agentIds.filter(isUuid);
-    // Anonymous callers (and API keys without tasks:read) see no tasks, not an error: the
-    // field sits on public agent listings.
-    if (!viewer || !mayReadTasks(ctx) || !ids.length) return agentIds.map(emptyPage);
-    let fullAccess: string[] = ids;
-    if (!isAdmin(ctx)) {
-      const owned: { id: string }[] = await ctx.db.query(
-        'SELECT id FROM tasks.agents WHERE id = ANY($1::uuid[]) AND provider_id = $2',
-        [ids, viewer],
-      );
-      fullAccess = owned.map((a) => a.id);
-    }
-    const params: unknown[] = [ids, fullAccess, viewer];
-    const { where, countWhere } = filters(params, args.state, position);
-    const countParams = params.slice(0, 3 + (args.state ? 1 : 0));
-    params.push(limit + 1);
-    const visible = `t.agent_id = ANY($1::uuid[]) AND (t.agent_id = ANY($2::uuid[]) OR t.requester_id = $3)`;
-    const [rows, counts] = await Promise.all([
-      ctx.db.query(
-        `SELECT * FROM (
-           SELECT ${TASK_COLUMNS}, ${CREATED_KEY} AS "createdKey",
-                  row_number() OVER (PARTITION BY t.agent_id ORDER BY t.created_at DESC, t.id DESC) AS rn
-             FROM tasks.tasks t
-            WHERE ${visible} ${where.map((w) => `AND ${w}`).join(' ')}
-         ) x WHERE x.rn <= $${params.length} ORDER BY x."agentId", x.rn`,
-        params,
-      ) as Promise<TaskRow[]>,
-      ctx.db.query(
-        `SELECT t.agent_id AS "agentId", count(*)::int AS n FROM tasks.tasks t
-          WHERE ${visible} ${countWhere.map((w) => `AND ${w}`).join(' ')}
-          GROUP BY t.agent_id`,
-        countParams,
-      ) as Promise<{ agentId: string; n: number }[]>,
-    ]);
-    const totals = new Map(counts.map((c) => [c.agentId, c.n]));
-    const byAgent = new Map<string, TaskRow[]>();
-    for (const r of rows) {
-      const list = byAgent.get(r.agentId) ?? [];
-      list.push(r);
-      byAgent.set(r.agentId, list);
-    }
-    return agentIds.map((id) =>
-      toPage(byAgent.get(id) ?? [], limit, keyOf, totals.get(id) ?? 0, position !== null),
-    );
-  });
+export async function agentTaskPages(
+  db: Db,
+  agentIds: string[],
+  fullAccess: string[],
+  viewer: string,
+  query: TaskListQuery,
+): Promise<(agentId: string) => Page<Task>> {
+  const { limit } = query;
+  const params: unknown[] = [agentIds, fullAccess, viewer];
+  const { where, countWhere } = filters(params, query);
+  const countParams = params.slice(0, 3 + (query.state ? 1 : 0));
+  params.push(limit + 1);
+  const visible = `t.agent_id = ANY($1::uuid[]) AND (t.agent_id = ANY($2::uuid[]) OR t.requester_id = $3)`;
+  const [rows, counts] = await Promise.all([
+    db.query(
+      `SELECT * FROM (
+         SELECT ${columns(db)},
+                row_number() OVER (PARTITION BY t.agent_id ORDER BY t.created_at DESC, t.id DESC) AS rn
+           FROM tasks.tasks t
+          WHERE ${visible} ${where.map((w) => `AND ${w}`).join(' ')}
+       ) x WHERE x.rn <= $${params.length} ORDER BY x."agentId", x.rn`,
+      params,
+    ) as Promise<ListedTask[]>,
+    db.query(
+      `SELECT t.agent_id AS "agentId", count(*)::int AS n FROM tasks.tasks t
+        WHERE ${visible} ${countWhere.map((w) => `AND ${w}`).join(' ')}
+        GROUP BY t.agent_id`,
+      countParams,
+    ) as Promise<{ agentId: string; n: number }[]>,
+  ]);
+  const totals = new Map(counts.map((c) => [c.agentId, c.n]));
+  const byAgent = new Map<string, ListedTask[]>();
+  for (const r of rows) {
+    const list = byAgent.get(r.agentId) ?? [];
+    list.push(r);
+    byAgent.set(r.agentId, list);
+  }
+  return (id) =>
+    toPage(byAgent.get(id) ?? [], limit, keyOf, totals.get(id) ?? 0, query.position !== null);
 }

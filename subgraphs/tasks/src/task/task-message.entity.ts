@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { Part } from './part.type';
-import { MessageRole } from './task-state.type';
+import { MessageRole } from './message-role.type';
 
 @ObjectType({ description: 'A message of the requester or the agent within a task.' })
 @Entity({ name: 'task_messages' })

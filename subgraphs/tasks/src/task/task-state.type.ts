@@ -17,7 +17,7 @@ registerEnumType(TaskState, {
     'Where a task is. COMPLETED, FAILED, CANCELED and REJECTED are terminal: nothing follows them.',
 });
 
-export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
+const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
   TaskState.COMPLETED,
   TaskState.FAILED,
   TaskState.CANCELED,
@@ -26,23 +26,3 @@ export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set([
 export const isTerminal = (state: TaskState) => TERMINAL_STATES.has(state);
 export const isTaskState = (s: unknown): s is TaskState =>
   typeof s === 'string' && (Object.values(TaskState) as string[]).includes(s);
-
-export enum MessageRole {
-  USER = 'USER',
-  AGENT = 'AGENT',
-}
-registerEnumType(MessageRole, {
-  name: 'MessageRole',
-  description: 'USER: the requester; AGENT: the agent.',
-});
-
-export enum TaskEventKind {
-  STATUS = 'STATUS',
-  MESSAGE = 'MESSAGE',
-  ARTIFACT = 'ARTIFACT',
-}
-registerEnumType(TaskEventKind, {
-  name: 'TaskEventKind',
-  description:
-    'STATUS: the state changed (or was re-announced); MESSAGE: a message was added; ARTIFACT: an artifact was created or extended.',
-});

@@ -1,13 +1,8 @@
 import {
   ArrayMaxSize,
-  IsBase64,
-  IsMimeType,
   IsOptional,
-  IsUrl,
-  Length,
   MaxLength,
   ValidateBy,
-  ValidateIf,
   ValidateNested,
   validate,
   type ValidationError,
@@ -15,51 +10,15 @@ import {
 import { Field, InputType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { badInput } from '@agentry/core';
-import { PartKind, type Part } from './part.type';
+import { FileInput } from './file.input';
+import { PartKind, filePart, type Part } from './part.type';
 
-export const LIMITS = {
+const LIMITS = {
   text: 100_000,
   /** Serialized JSON size of `data`. */
   data: 100_000,
   files: 10,
-  fileName: 255,
-  mimeType: 255,
-  uri: 2048,
-  /** base64 characters of an inline file (~512 KiB of content); bigger files go by URI. */
-  bytes: 700_000,
 } as const;
-
-@InputType({ description: 'A file to send: by http(s) URI, or inline as base64 bytes.' })
-export class FileInput {
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @Length(1, LIMITS.fileName, { message: `name must be 1 to ${LIMITS.fileName} characters long` })
-  name?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'e.g. `application/pdf`.' })
-  @IsOptional()
-  @MaxLength(LIMITS.mimeType)
-  @IsMimeType({ message: 'mimeType must be a MIME type such as text/plain' })
-  mimeType?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'An http(s) URL; required without bytes.' })
-  // Checked when given, and when bytes are missing (then it is required).
-  @ValidateIf((f: FileInput) => f.uri != null || f.bytes == null)
-  @MaxLength(LIMITS.uri, { message: `uri must be at most ${LIMITS.uri} characters` })
-  @IsUrl(
-    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
-    { message: 'uri must be an http(s) URL (or give the file as bytes)' },
-  )
-  uri?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'The content, base64-encoded.' })
-  @IsOptional()
-  @MaxLength(LIMITS.bytes, {
-    message: `bytes must be at most ${LIMITS.bytes} base64 characters; send bigger files by uri`,
-  })
-  @IsBase64({}, { message: 'bytes must be base64' })
-  bytes?: string | null;
-}
 
 const JsonMaxSize = (max: number) =>
   ValidateBy({
@@ -110,17 +69,7 @@ export async function taskInputToParts(input: TaskInput): Promise<Part[]> {
   const text = instance.text?.trim() ? instance.text : null;
   if (text) parts.push({ kind: PartKind.TEXT, text });
   if (instance.data != null) parts.push({ kind: PartKind.DATA, data: instance.data });
-  for (const f of instance.files ?? []) {
-    parts.push({
-      kind: PartKind.FILE,
-      file: {
-        name: f.name ?? null,
-        mimeType: f.mimeType ?? null,
-        uri: f.uri ?? null,
-        bytes: f.bytes ?? null,
-      },
-    });
-  }
+  for (const f of instance.files ?? []) parts.push(filePart(f));
   if (!parts.length)
     throw badInput('Give the agent something: text, data or at least one file.', {
       argument: 'input',

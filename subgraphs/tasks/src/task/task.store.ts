@@ -1,19 +1,23 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, conflict, notFound } from '@agentry/core';
+import { badInput, conflict, notFound, uuidArgument } from '@agentry/core';
 import { publishEvents, type DomainEvent } from '@agentry/events';
+import { inTransaction, selectColumns, type Db } from '@agentry/subgraph-kit';
+import { TaskEventKind } from '../events/task-event-kind.type';
+import { TaskEvent } from '../events/task-event.entity';
 import { findAgent, isForHire } from '../projections/agent-projection.store';
-import { PartKind, type Part } from './part.type';
-import { inTransaction, isUuid, type Db } from '@agentry/subgraph-kit';
-import { EVENT_COLUMNS, TASK_COLUMNS, type TaskRow } from '../sql';
-import type { Task } from './task.entity';
-import type { TaskEvent } from '../events/task-event.entity';
+import { MessageRole } from './message-role.type';
+import { PartKind, filePart, type Part } from './part.type';
+import { TaskState, isTaskState, isTerminal } from './task-state.type';
+import { TaskArtifact } from './task-artifact.entity';
+import { TaskMessage } from './task-message.entity';
+import { Task } from './task.entity';
 import { taskInputToParts, type TaskInput } from './task.input';
-import { MessageRole, TaskEventKind, TaskState, isTaskState, isTerminal } from './task-state.type';
 
 /*
- * The only code that writes tasks. The CLI uses it now, the A2A runner later: whatever an agent
- * reports becomes one numbered event, written with its effects and its domain events in one
- * transaction under the task's row lock, so sequences are gapless and never race.
+ * The only code that writes a task, its messages, artifacts and events (the runner's lease on a
+ * task is task-lease.store.ts). Whatever an agent reports becomes one numbered event, written
+ * with its effects and its domain events in one transaction under the task's row lock, so
+ * sequences are gapless and never race. The reads of these tables are here too.
  */
 
 /** NOTIFY channel announcing new task events (the payload is the task id). */
@@ -77,10 +81,8 @@ export interface NewTask {
 
 /** Creates a SUBMITTED task whose first event (sequence 1) is the requester's message. */
 export async function createTask(db: Db, task: NewTask): Promise<Task> {
-  if (!isUuid(task.agentId))
-    throw badInput('agentId must be an agent id.', { argument: 'agentId' });
-  if (!isUuid(task.requesterId))
-    throw badInput('requesterId must be a user id.', { argument: 'requesterId' });
+  uuidArgument(task.agentId, 'agentId', 'an agent id');
+  uuidArgument(task.requesterId, 'requesterId', 'a user id');
   if (task.contextId != null && !isShortId(task.contextId))
     throw badInput(`contextId must be 1 to ${STORE_LIMITS.id} characters.`, {
       argument: 'contextId',
@@ -122,7 +124,7 @@ export async function recordEvent(
   taskId: string,
   input: TaskEventInput,
 ): Promise<RecordedEvent> {
-  if (!isUuid(taskId)) throw badInput('taskId must be a task id.', { argument: 'taskId' });
+  uuidArgument(taskId, 'taskId', 'a task id');
   const checked = checkEventInput(input);
   return inTransaction(db, (m) => appendEvent(m, taskId, checked));
 }
@@ -132,10 +134,10 @@ export async function recordEvent(
  * anything, so transactions take their ids in the order they take the lock: a task's events then
  * sort the same by sequence and by (transaction id, position), which subscriptions rely on.
  */
-export async function lockTask(m: EntityManager, taskId: string): Promise<TaskRow | undefined> {
+export async function lockTask(m: EntityManager, taskId: string): Promise<Task | undefined> {
   await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [taskId]);
-  const [row]: TaskRow[] = await m.query(
-    `SELECT ${TASK_COLUMNS} FROM tasks.tasks t WHERE t.id = $1 FOR UPDATE`,
+  const [row]: Task[] = await m.query(
+    `SELECT ${selectColumns(m, Task, 't')} FROM tasks.tasks t WHERE t.id = $1 FOR UPDATE`,
     [taskId],
   );
   return row;
@@ -196,19 +198,19 @@ async function appendEvent(
     artifactRowId = row.id;
   }
 
-  const [[task]]: [TaskRow[], number] = await m.query(
+  const [[task]]: [Task[], number] = await m.query(
     `UPDATE tasks.tasks AS t SET last_sequence = $2, state = $3, updated_at = now(),
        completed_at = CASE WHEN $4::boolean THEN now() ELSE t.completed_at END,
        error = coalesce($5, t.error),
        remote_task_id = coalesce($6, t.remote_task_id)
-     WHERE t.id = $1 RETURNING ${TASK_COLUMNS}`,
+     WHERE t.id = $1 RETURNING ${selectColumns(m, Task, 't')}`,
     [taskId, sequence, state, isTerminal(state), input.error ?? null, input.remoteTaskId ?? null],
   );
 
   const [event]: TaskEvent[] = await m.query(
     `INSERT INTO tasks.task_events AS e
        (task_id, sequence, kind, state, message_id, artifact_id, payload)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${EVENT_COLUMNS}`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING ${selectColumns(m, TaskEvent, 'e')}`,
     [
       taskId,
       sequence,
@@ -359,16 +361,83 @@ function checkParts(parts: unknown, what: string, min: number): Part[] {
     if (p?.kind === PartKind.FILE) {
       const f = p.file;
       if (!f || (f.uri == null && f.bytes == null)) throw bad();
-      return {
-        kind: PartKind.FILE,
-        file: {
-          name: f.name ?? null,
-          mimeType: f.mimeType ?? null,
-          uri: f.uri ?? null,
-          bytes: f.bytes ?? null,
-        },
-      };
+      return filePart(f);
     }
     throw badInput(`${what}[${i}] must be a TEXT, DATA or FILE part.`);
   });
+}
+
+/** Tasks by id (in no particular order). */
+export async function findTasks(db: Db, ids: readonly string[]): Promise<Task[]> {
+  return db.query(
+    `SELECT ${selectColumns(db, Task, 't')} FROM tasks.tasks t WHERE t.id = ANY($1::uuid[])`,
+    [ids],
+  );
+}
+
+/** The messages of several tasks, by task and in order. */
+export async function taskMessages(db: Db, taskIds: readonly string[]): Promise<TaskMessage[]> {
+  return db.query(
+    `SELECT ${selectColumns(db, TaskMessage, 'm')} FROM tasks.task_messages m
+      WHERE m.task_id = ANY($1::uuid[]) ORDER BY m.task_id, m.sequence`,
+    [taskIds],
+  );
+}
+
+/** The artifacts of several tasks, by task and in the order they were created. */
+export async function taskArtifacts(db: Db, taskIds: readonly string[]): Promise<TaskArtifact[]> {
+  return db.query(
+    `SELECT ${selectColumns(db, TaskArtifact, 'a')} FROM tasks.task_artifacts a
+      WHERE a.task_id = ANY($1::uuid[]) ORDER BY a.task_id, a.created_at, a.id`,
+    [taskIds],
+  );
+}
+
+export async function findMessages(db: Db, ids: readonly string[]): Promise<TaskMessage[]> {
+  return db.query(
+    `SELECT ${selectColumns(db, TaskMessage, 'm')} FROM tasks.task_messages m WHERE m.id = ANY($1::uuid[])`,
+    [ids],
+  );
+}
+
+export async function findArtifacts(db: Db, ids: readonly string[]): Promise<TaskArtifact[]> {
+  return db.query(
+    `SELECT ${selectColumns(db, TaskArtifact, 'a')} FROM tasks.task_artifacts a WHERE a.id = ANY($1::uuid[])`,
+    [ids],
+  );
+}
+
+/** The parts of the requester's first or latest message (none: empty). */
+export async function requesterMessageParts(
+  db: Db,
+  taskId: string,
+  which: 'first' | 'latest',
+): Promise<Part[]> {
+  const order = which === 'first' ? 'ASC' : 'DESC';
+  const [m] = await db.query(
+    `SELECT parts FROM tasks.task_messages WHERE task_id = $1 AND role = 'USER' ORDER BY sequence ${order} LIMIT 1`,
+    [taskId],
+  );
+  return m?.parts ?? [];
+}
+
+/** The parts of a task's artifact as stored so far, by the agent's artifact id. */
+export async function artifactParts(
+  db: Db,
+  taskId: string,
+  artifactId: string,
+): Promise<Part[] | null> {
+  const [stored] = await db.query(
+    'SELECT parts FROM tasks.task_artifacts WHERE task_id = $1 AND artifact_id = $2',
+    [taskId, artifactId],
+  );
+  return stored ? stored.parts : null;
+}
+
+/** Sets the id the remote agent gave a task, when it arrives without anything to record. */
+export async function setRemoteTaskId(db: Db, taskId: string, remoteTaskId: string) {
+  await db.query('UPDATE tasks.tasks SET remote_task_id = $2 WHERE id = $1', [
+    taskId,
+    remoteTaskId,
+  ]);
 }

@@ -1,5 +1,5 @@
-import { badInput, forbidden, notFound } from '@agentry/core';
-import { isAdmin, isUuid, requireUser } from '@agentry/subgraph-kit';
+import { forbidden, notFound, uuidArgument } from '@agentry/core';
+import { isAdmin, requireUser } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { findToolGrant, findToolServer } from '../projections/tool-server-projection.store';
 
@@ -9,8 +9,7 @@ import { findToolGrant, findToolServer } from '../projections/tool-server-projec
  */
 export async function usableServer(ctx: TasksContext, serverId: string, tool: string | null) {
   const userId = requireUser(ctx, 'tools:call');
-  if (!isUuid(serverId))
-    throw badInput('serverId must be a tool server id.', { argument: 'serverId' });
+  uuidArgument(serverId, 'serverId', 'a tool server id');
   const server = await findToolServer(ctx.db, serverId);
   if (!server) throw notFound('Tool server', serverId);
   if (server.ownerId === userId || server.public || isAdmin(ctx)) return { server, userId };

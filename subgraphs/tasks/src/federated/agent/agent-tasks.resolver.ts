@@ -1,9 +1,9 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import type { SubgraphContext } from '@agentry/subgraph-kit';
-import { AgentStub } from './agent.stub';
-import { TaskListArgs } from '../../task/task-list.args';
+import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { TaskFilterArgs } from '../../task/task-list.args';
 import { TaskConnection } from '../../task/task-connection.type';
-import { agentTasksLoader } from '../../task/task-list.store';
+import { agentTasksLoader } from '../../task/task.loader';
+import { AgentStub } from './agent.stub';
 
 @Resolver(() => AgentStub)
 export class AgentTasksResolver {
@@ -11,7 +11,12 @@ export class AgentTasksResolver {
     description:
       "The agent's tasks, newest first: all of them for its provider and admins, your own for anyone else, none when anonymous.",
   })
-  tasks(@Root() agent: AgentStub, @Args() args: TaskListArgs, @Ctx() ctx: SubgraphContext) {
-    return agentTasksLoader(ctx, args).load(agent.id);
+  tasks(
+    @Root() agent: AgentStub,
+    @Args() page: PageArgs,
+    @Args() filter: TaskFilterArgs,
+    @Ctx() ctx: SubgraphContext,
+  ) {
+    return agentTasksLoader(ctx, { ...page, ...filter }).load(agent.id);
   }
 }
