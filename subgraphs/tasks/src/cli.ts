@@ -15,7 +15,8 @@ const USAGE =
 /**
  * Operator commands (DATABASE_URL from the environment).
  *   record-demo-task: a finished task with real events (SUBMITTED, WORKING, the agent's reply, an
- *   artifact, COMPLETED) written through task.store, as the A2A runner will; prints its id.
+ *   artifact, COMPLETED) written through task/task.store.ts, as the A2A runner does; prints its
+ *   id.
  *   Fails while the agent is not yet in this subgraph's projection (callers retry).
  */
 async function main() {

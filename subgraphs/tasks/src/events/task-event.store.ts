@@ -27,11 +27,13 @@ const toPosition = (row: { txId: string; pos: string }): StreamPosition => ({
 });
 const positionParams = (p: StreamPosition) => [p.txId.toString(), p.position.toString()];
 
-const streamColumns = (db: Db) => `${selectColumns(db, TaskEvent, 'e')},
-  t.requester_id AS "requesterId", t.provider_id AS "providerId",
-  e.tx_id::text AS "txId", e.position::text AS "pos"`;
+/** Events with their task's requester and provider, and their place in the stream. */
+const selectStreamEvents = (db: Db) => `SELECT ${selectColumns(db, TaskEvent, 'e')},
+    t.requester_id AS "requesterId", t.provider_id AS "providerId",
+    e.tx_id::text AS "txId", e.position::text AS "pos"
+  FROM tasks.task_events e JOIN tasks.tasks t ON t.id = e.task_id`;
 
-/** A row selected with `streamColumns`. */
+/** A row selected with `selectStreamEvents`. */
 type StreamRow = Omit<StreamEvent, 'at'> & { txId: string; pos: string };
 
 function toStreamEvent({ txId, pos, ...event }: StreamRow): StreamEvent {
@@ -78,8 +80,7 @@ export async function committedEventsAfter(
   limit: number,
 ): Promise<StreamEvent[]> {
   const rows: StreamRow[] = await db.query(
-    `SELECT ${streamColumns(db)}
-       FROM tasks.task_events e JOIN tasks.tasks t ON t.id = e.task_id
+    `${selectStreamEvents(db)}
       WHERE (e.tx_id, e.position) > ($1::text::xid8, $2::bigint)
         AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
       ORDER BY e.tx_id, e.position
@@ -97,8 +98,7 @@ export async function taskEventsUpTo(
   upTo: StreamPosition,
 ): Promise<StreamEvent[]> {
   const rows: StreamRow[] = await db.query(
-    `SELECT ${streamColumns(db)}
-       FROM tasks.task_events e JOIN tasks.tasks t ON t.id = e.task_id
+    `${selectStreamEvents(db)}
       WHERE e.task_id = $1 AND e.sequence > $2
         AND (e.tx_id, e.position) <= ($3::text::xid8, $4::bigint)
       ORDER BY e.sequence`,
@@ -115,8 +115,7 @@ export async function requesterEventsBetween(
   upTo: StreamPosition,
 ): Promise<StreamEvent[]> {
   const rows: StreamRow[] = await db.query(
-    `SELECT ${streamColumns(db)}
-       FROM tasks.task_events e JOIN tasks.tasks t ON t.id = e.task_id
+    `${selectStreamEvents(db)}
       WHERE t.requester_id = $1
         AND (e.tx_id, e.position) > ($2::text::xid8, $3::bigint)
         AND (e.tx_id, e.position) <= ($4::text::xid8, $5::bigint)
