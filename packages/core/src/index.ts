@@ -2,6 +2,7 @@ export * from './config';
 export * from './errors';
 export * from './identity';
 export * from './ids';
+export * from './id-argument';
 export * from './logger';
 export * from './scopes';
 export * from './services';

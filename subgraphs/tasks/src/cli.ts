@@ -2,9 +2,12 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { AppError } from '@agentry/core';
-import { PartKind } from './part';
-import { createTask, recordEvent } from './task.store';
-import { MessageRole, TaskEventKind, TaskState } from './task-state';
+import { TASKS_ENTITIES } from './subgraph';
+import { PartKind } from './task/part.type';
+import { createTask, recordEvent } from './task/task.store';
+import { MessageRole } from './task/message-role.type';
+import { TaskEventKind } from './events/task-event-kind.type';
+import { TaskState } from './task/task-state.type';
 
 const USAGE =
   'usage: cli.ts record-demo-task --agent <agentId> --requester <userId> --text <question> --reply <answer>';
@@ -12,7 +15,8 @@ const USAGE =
 /**
  * Operator commands (DATABASE_URL from the environment).
  *   record-demo-task: a finished task with real events (SUBMITTED, WORKING, the agent's reply, an
- *   artifact, COMPLETED) written through task.store, as the A2A runner will; prints its id.
+ *   artifact, COMPLETED) written through task/task.store.ts, as the A2A runner does; prints its
+ *   id.
  *   Fails while the agent is not yet in this subgraph's projection (callers retry).
  */
 async function main() {
@@ -33,7 +37,13 @@ async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
 
-  const db = new DataSource({ type: 'postgres', url, schema: 'tasks', extra: { max: 2 } });
+  const db = new DataSource({
+    type: 'postgres',
+    url,
+    schema: 'tasks',
+    entities: TASKS_ENTITIES,
+    extra: { max: 2 },
+  });
   await db.initialize();
   try {
     const task = await createTask(db, {

@@ -1,9 +1,9 @@
 import type { SubgraphContext } from '@agentry/subgraph-kit';
-import type { BillingClient } from './billing.client';
+import type { BillingClient } from './billing/billing.client';
 import type { TasksEnv } from './env';
-import type { JobQueue } from './job-queue';
-import type { TaskRunner } from './runner';
-import type { TaskEventStream } from './task-event-stream';
+import type { JobQueue } from './runner/job-queue';
+import type { TaskRunner } from './runner/task-runner';
+import type { TaskEventStream } from './events/task-event-stream';
 
 /** What the tasks subgraph's resolvers need besides the kit's context. */
 export interface TaskServices {

@@ -1,13 +1,17 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
-import { AgentTasksResolver } from './agent-tasks.resolver';
-import { agentReference } from './agent.ref';
-import { TaskCommandsResolver } from './task-commands.resolver';
-import { TaskEventResolver } from './task-event.resolver';
-import { TaskSubscriptionResolver } from './task-subscription.resolver';
-import { ToolCallResolver, ToolRef, toolReference } from './tool-call.resolver';
-import { TaskMessageResolver } from './task-message.resolver';
-import { taskReference } from './task.reference';
-import { TaskResolver } from './task.resolver';
+import { AgentTasksResolver } from './federated/agent/agent-tasks.resolver';
+import { agentReference } from './federated/agent/agent.reference';
+import { TaskCommandsResolver } from './task/task-commands.resolver';
+import { TaskEventResolver } from './events/task-event.resolver';
+import { TaskSubscriptionResolver } from './events/task-subscription.resolver';
+import { ToolCallResolver } from './tools/tool-call.resolver';
+import { ResourceResolver } from './tools/resource.resolver';
+import { ToolTasksResolver } from './federated/tool/tool-tasks.resolver';
+import { ToolStub } from './federated/tool/tool.stub';
+import { toolReference } from './federated/tool/tool.reference';
+import { TaskMessageResolver } from './task/task-message.resolver';
+import { taskReference } from './task/task.reference';
+import { TaskResolver } from './task/task.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({
@@ -18,9 +22,11 @@ export const buildSchema = () =>
       TaskEventResolver,
       TaskSubscriptionResolver,
       ToolCallResolver,
+      ResourceResolver,
+      ToolTasksResolver,
       AgentTasksResolver,
     ],
     // Tool is reached only through the agents subgraph; this one adds `stats` to it.
-    orphanedTypes: [ToolRef],
+    orphanedTypes: [ToolStub],
     referenceResolvers: { Task: taskReference, Agent: agentReference, Tool: toolReference },
   });

@@ -1,28 +1,45 @@
 import type { SubgraphFactory } from '@agentry/subgraph-kit';
-import { AgentProjection } from './agent-projection.entity';
-import { startAgentProjection } from './agent-projection.consumer';
-import { createBillingClient } from './billing.client';
+import { AgentProjection } from './projections/agent-projection.entity';
+import { startAgentProjection } from './projections/agent-projection.consumer';
+import { createBillingClient } from './billing/billing.client';
 import type { TaskServices, TasksContext } from './context';
 import { loadTasksEnv } from './env';
-import { startJobQueue } from './job-queue';
+import { startJobQueue } from './runner/job-queue';
 import { InitTasks1764500000000 } from './migrations/1764500000000-init-tasks';
 import { TaskRunner1764600000000 } from './migrations/1764600000000-task-runner';
 import { TaskEventStream1764800000000 } from './migrations/1764800000000-task-event-stream';
 import { ToolCalls1764900000000 } from './migrations/1764900000000-tool-calls';
-import { startToolServerProjection } from './tool-server-projection.consumer';
-import { TaskRunner } from './runner';
+import { startToolServerProjection } from './projections/tool-server-projection.consumer';
+import {
+  ToolGrantProjection,
+  ToolProjection,
+  ToolServerProjection,
+} from './projections/tool-server-projection.entity';
+import { TaskRunner } from './runner/task-runner';
 import { buildSchema } from './schema';
-import { TaskEventStream } from './task-event-stream';
-import { TaskArtifact } from './task-artifact.entity';
-import { TaskEvent } from './task-event.entity';
-import { TaskMessage } from './task-message.entity';
-import { Task } from './task.entity';
+import { TaskEventStream } from './events/task-event-stream';
+import { TaskArtifact } from './task/task-artifact.entity';
+import { TaskEvent } from './events/task-event.entity';
+import { TaskMessage } from './task/task-message.entity';
+import { Task } from './task/task.entity';
+
+/** Every table's description, for the subgraph and for the CLI's own DataSource. */
+export const TASKS_ENTITIES = [
+  AgentProjection,
+  ToolServerProjection,
+  ToolProjection,
+  ToolGrantProjection,
+  Task,
+  TaskMessage,
+  TaskArtifact,
+  TaskEvent,
+];
 
 export const tasksSubgraph: SubgraphFactory<TaskServices, TasksContext> = (source) => {
   const env = loadTasksEnv(source);
   return {
     name: 'tasks',
-    entities: [AgentProjection, Task, TaskMessage, TaskArtifact, TaskEvent],
+    entities: TASKS_ENTITIES,
     migrations: [
       InitTasks1764500000000,
       TaskRunner1764600000000,

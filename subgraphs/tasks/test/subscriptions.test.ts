@@ -7,10 +7,12 @@ import WebSocket from 'ws';
 import { IDENTITY_HEADER, GATEWAY_SERVICE } from '@agentry/core';
 import { publishEvents } from '@agentry/events';
 import { identityHeaders, startTestSubgraph } from '@agentry/testing';
-import { PartKind } from '../src/part';
+import { PartKind } from '../src/task/part.type';
 import { tasksSubgraph } from '../src/subgraph';
-import { createTask, recordEvent } from '../src/task.store';
-import { MessageRole, TaskEventKind, TaskState } from '../src/task-state';
+import { createTask, recordEvent } from '../src/task/task.store';
+import { MessageRole } from '../src/task/message-role.type';
+import { TaskEventKind } from '../src/events/task-event-kind.type';
+import { TaskState } from '../src/task/task-state.type';
 
 /**
  * The tasks subgraph's own graphql-ws endpoint, as the gateway uses it: a socket opened with the

@@ -16,10 +16,12 @@ import {
   startTestSubgraph,
 } from '@agentry/testing';
 import { sqlCount as subgraphSqlCount, waitFor as eventually } from '@agentry/testing';
-import { PartKind } from '../src/part';
+import { PartKind } from '../src/task/part.type';
 import { tasksSubgraph } from '../src/subgraph';
-import { createTask, recordEvent } from '../src/task.store';
-import { MessageRole, TaskEventKind, TaskState } from '../src/task-state';
+import { createTask, recordEvent } from '../src/task/task.store';
+import { MessageRole } from '../src/task/message-role.type';
+import { TaskEventKind } from '../src/events/task-event-kind.type';
+import { TaskState } from '../src/task/task-state.type';
 
 const run = promisify(execFile);
 const root = path.join(__dirname, '..', '..', '..');

@@ -1,6 +1,0 @@
-import { Connection } from '@agentry/subgraph-kit';
-import { Task } from './task.entity';
-import { TaskEvent } from './task-event.entity';
-
-export const TaskConnection = Connection('Task', Task);
-export const TaskEventConnection = Connection('TaskEvent', TaskEvent);

@@ -1,0 +1,77 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { forbidden, notFound, uuidArgument } from '@agentry/core';
+import {
+  PageArgs,
+  pageSize,
+  requireUser,
+  toPage,
+  type SubgraphContext,
+} from '@agentry/subgraph-kit';
+import { decodeEventCursor, eventCursorKey } from '../events/event-cursor';
+import { TaskEventConnection } from '../events/task-event-connection.type';
+import { eventsByTaskLoader } from '../events/task-event.loader';
+import { AgentStub } from '../federated/agent/agent.stub';
+import { UserStub } from '../federated/user/user.stub';
+import { canSeeTask } from './task.access';
+import { TaskArtifact } from './task-artifact.entity';
+import { TaskConnection } from './task-connection.type';
+import { TaskFilterArgs } from './task-list.args';
+import { requesterTaskPage, taskListQuery } from './task-list.store';
+import { TaskMessage } from './task-message.entity';
+import { Task } from './task.entity';
+import { artifactsByTaskLoader, messagesByTaskLoader, taskLoader } from './task.loader';
+
+@Resolver(() => Task)
+export class TaskResolver {
+  @Query(() => Task, {
+    nullable: true,
+    description: 'A task, for its requester, the provider of its agent, or an admin.',
+  })
+  async task(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<Task> {
+    requireUser(ctx, 'tasks:read');
+    uuidArgument(id, 'id', 'a task id');
+    const task = await taskLoader(ctx).load(id);
+    if (!task) throw notFound('Task', id);
+    if (!canSeeTask(ctx, task))
+      throw forbidden('Only the requester, the provider of the agent or an admin sees a task.');
+    return task;
+  }
+
+  @Query(() => TaskConnection, { description: 'Your tasks, newest first.' })
+  myTasks(@Args() page: PageArgs, @Args() filter: TaskFilterArgs, @Ctx() ctx: SubgraphContext) {
+    const userId = requireUser(ctx, 'tasks:read');
+    return requesterTaskPage(ctx.db, userId, taskListQuery({ ...page, ...filter }));
+  }
+
+  @FieldResolver(() => AgentStub)
+  agent(@Root() task: Task): AgentStub {
+    return { id: task.agentId };
+  }
+
+  @FieldResolver(() => UserStub, { description: 'Who sent the task.' })
+  requester(@Root() task: Task): UserStub {
+    return { id: task.requesterId };
+  }
+
+  @FieldResolver(() => [TaskMessage], { description: 'The conversation, oldest first.' })
+  messages(@Root() task: Task, @Ctx() ctx: SubgraphContext) {
+    return messagesByTaskLoader(ctx).load(task.id);
+  }
+
+  @FieldResolver(() => [TaskArtifact], { description: 'What the agent produced, in order.' })
+  artifacts(@Root() task: Task, @Ctx() ctx: SubgraphContext) {
+    return artifactsByTaskLoader(ctx).load(task.id);
+  }
+
+  @FieldResolver(() => TaskEventConnection, {
+    description: "The task's events in order (sequence 1, 2, 3...).",
+  })
+  async events(@Root() task: Task, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
+    const after = decodeEventCursor(args.after, task.id)?.sequence ?? 0;
+    const limit = pageSize(args.first);
+    const rows = await eventsByTaskLoader(ctx, after, limit).load(task.id);
+    // Sequences are gapless, so the count is the last one used; no count query.
+    const total = Math.max(task.lastSequence, rows.at(-1)?.sequence ?? 0);
+    return toPage(rows, limit, eventCursorKey, total, after > 0);
+  }
+}

@@ -1,0 +1,21 @@
+import { forbidden, notFound, uuidArgument } from '@agentry/core';
+import { isAdmin, requireUser } from '@agentry/subgraph-kit';
+import type { TasksContext } from '../context';
+import { findToolGrant, findToolServer } from '../projections/tool-server-projection.store';
+
+/**
+ * The server, if the caller may use `tool` on it (any tool when `tool` is null): its owner,
+ * anyone on a public server, admins, and users with a grant that covers the tool.
+ */
+export async function usableServer(ctx: TasksContext, serverId: string, tool: string | null) {
+  const userId = requireUser(ctx, 'tools:call');
+  uuidArgument(serverId, 'serverId', 'a tool server id');
+  const server = await findToolServer(ctx.db, serverId);
+  if (!server) throw notFound('Tool server', serverId);
+  if (server.ownerId === userId || server.public || isAdmin(ctx)) return { server, userId };
+  const grant = await findToolGrant(ctx.db, serverId, userId);
+  const allowed =
+    grant && (grant.tools === null || tool === null ? true : grant.tools.includes(tool));
+  if (!allowed) throw forbidden('You have no access to this tool; ask its owner for a grant.');
+  return { server, userId };
+}
