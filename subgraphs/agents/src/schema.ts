@@ -1,20 +1,21 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
-import { agentReference } from './agent.reference';
-import { AgentResolver } from './agent.resolver';
+import { agentReference } from './agent/agent.reference';
+import { AgentResolver } from './agent/agent.resolver';
+import { UserAgentsResolver } from './federated/user/user-agents.resolver';
+import { userReference } from './federated/user/user.reference';
 import {
   ToolResolver,
   toolReference,
   ToolServerResolver,
   toolServerReference,
-} from './tool-server.resolver';
-import { UserRefResolver, userRefReference } from './user-ref.resolver';
+} from './tool-servers/tool-server.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [AgentResolver, UserRefResolver, ToolServerResolver, ToolResolver],
+    resolvers: [AgentResolver, UserAgentsResolver, ToolServerResolver, ToolResolver],
     referenceResolvers: {
       Agent: agentReference,
-      User: userRefReference,
+      User: userReference,
       ToolServer: toolServerReference,
       Tool: toolReference,
     },

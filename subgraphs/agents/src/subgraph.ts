@@ -1,13 +1,13 @@
 import type { SubgraphFactory } from '@agentry/subgraph-kit';
-import { Agent } from './agent.entity';
-import { startCardRefresher } from './card-refresher';
+import { Agent } from './agent/agent.entity';
+import { startCardRefresher } from './cards/card.worker';
 import type { AgentsContext, AgentsServices } from './context';
 import { loadAgentsEnv } from './env';
 import { InitAgents1764100000000 } from './migrations/1764100000000-init-agents';
 import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards';
 import { ToolServers1764800000000 } from './migrations/1764800000000-tool-servers';
 import { buildSchema } from './schema';
-import { startToolServerRefresher } from './tool-server.refresher';
+import { startToolServerRefresher } from './tool-servers/tool-server.worker';
 
 export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (source) => {
   const env = loadAgentsEnv(source);

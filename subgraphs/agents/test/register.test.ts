@@ -14,7 +14,7 @@ import {
   startTestSubgraph,
   type GraphQLResult,
 } from '@agentry/testing';
-import { refreshAgentCardsOnce, startCardRefresher } from '../src/card-refresher';
+import { refreshAgentCardsOnce, startCardRefresher } from '../src/cards/card.worker';
 import { loadAgentsEnv } from '../src/env';
 import { agentsSubgraph } from '../src/subgraph';
 

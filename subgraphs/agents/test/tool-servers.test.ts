@@ -16,8 +16,8 @@ import {
 } from '@agentry/testing';
 import { loadAgentsEnv } from '../src/env';
 import { agentsSubgraph } from '../src/subgraph';
-import { catalogueOf } from '../src/tool-server.describe';
-import { refreshToolServersOnce } from '../src/tool-server.refresher';
+import { catalogueOf } from '../src/tool-servers/tool-server.describe';
+import { refreshToolServersOnce } from '../src/tool-servers/tool-server.worker';
 
 type Auth = Record<string, string>;
 type McpServer = Awaited<ReturnType<typeof startExampleMcpServer>>;

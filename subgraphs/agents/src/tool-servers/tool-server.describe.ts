@@ -1,6 +1,6 @@
 import { AppError, badInput } from '@agentry/core';
 import { describeToolServer, type ToolServerDescription } from '@agentry/mcp-adapter';
-import type { ToolServerSettings } from './env';
+import type { ToolServerSettings } from '../env';
 import type {
   ToolAnnotations,
   ToolPrompt,

@@ -3,7 +3,7 @@ import { Directive, Field, ID, ObjectType } from 'type-graphql';
 /** The users subgraph's User, extended here with the agents a user publishes. */
 @Directive('@key(fields: "id")')
 @ObjectType('User')
-export class UserRef {
+export class UserStub {
   @Field(() => ID)
   id!: string;
 }

@@ -9,7 +9,7 @@ import {
 } from '@agentry/subgraph-kit';
 import { Agent, AgentConnection, AgentStatus } from './agent.entity';
 import { agentBySlugLoader, agentLoader, listAgents } from './agent.loader';
-import { checkAgentCard, normalizeCardUrl, readAgentCard } from './agent-card';
+import { checkAgentCard, normalizeCardUrl, readAgentCard } from '../cards/agent-card.reader';
 import {
   assertCardFree,
   createAgent,
@@ -19,11 +19,11 @@ import {
   updateAgent,
 } from './agent.service';
 import { AgentLookupArgs, AgentsArgs } from './agents.args';
-import type { AgentsContext } from './context';
+import type { AgentsContext } from '../context';
 import { CreateAgentInput } from './create-agent.input';
-import { RefreshAgentCardArgs, RegisterAgentInput } from './register-agent.input';
+import { RefreshAgentCardArgs, RegisterAgentInput } from '../cards/register-agent.input';
 import { UpdateAgentArgs } from './update-agent.input';
-import { UserRef } from './user-ref';
+import { UserStub } from '../federated/user/user.stub';
 
 /** DRAFT and SUSPENDED agents are for their provider and admins only. */
 export const canSee = (ctx: SubgraphContext, agent: Agent) =>
@@ -57,8 +57,8 @@ export class AgentResolver {
     return agent && canSee(ctx, agent) ? agent : null;
   }
 
-  @FieldResolver(() => UserRef, { description: 'The user who publishes this agent.' })
-  provider(@Root() agent: Agent): UserRef {
+  @FieldResolver(() => UserStub, { description: 'The user who publishes this agent.' })
+  provider(@Root() agent: Agent): UserStub {
     return { id: agent.providerId };
   }
 

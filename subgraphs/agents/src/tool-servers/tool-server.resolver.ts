@@ -8,9 +8,9 @@ import {
   requireUser,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
-import type { AgentsContext } from './context';
+import type { AgentsContext } from '../context';
 import { RegisterToolServerInput, ToolServerIdArgs } from './register-tool-server.input';
-import { ToolAccessArgs } from './tool-grant.args';
+import { ToolAccessArgs } from './tool-access.args';
 import { checkToolServer, normalizeToolServerUrl, readToolServer } from './tool-server.describe';
 import {
   Tool,
@@ -42,7 +42,7 @@ import {
   updateToolServer,
 } from './tool-server.service';
 import { UpdateToolServerArgs } from './update-tool-server.input';
-import { UserRef } from './user-ref';
+import { UserStub } from '../federated/user/user.stub';
 
 const serverId = (id: string, argument = 'id') => {
   if (!isUuid(id)) throw badInput(`${argument} must be a tool server id.`, { argument });
@@ -102,8 +102,8 @@ export class ToolServerResolver {
     return managesToolServer(ctx, server) ? server.url : null;
   }
 
-  @FieldResolver(() => UserRef, { description: 'The user who listed this server.' })
-  owner(@Root() server: ToolServer): UserRef {
+  @FieldResolver(() => UserStub, { description: 'The user who listed this server.' })
+  owner(@Root() server: ToolServer): UserStub {
     return { id: server.ownerId };
   }
 

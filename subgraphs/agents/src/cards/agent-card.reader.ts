@@ -1,16 +1,20 @@
 import { validate, type ValidationError } from 'class-validator';
 import { AppError, badInput } from '@agentry/core';
 import { agentCardUrl, resolveAgentCard, type AgentCardInfo } from '@agentry/a2a-adapter';
-import { AgentStatus } from './agent.entity';
-import { LIMITS } from './agent.rules';
+import { AgentStatus } from '../agent/agent.entity';
+import { LIMITS } from '../agent/agent.rules';
 import {
   CARD_FIELDS,
   fieldsFromCreateInput,
   type AgentFields,
   type CardCheck,
-} from './agent.service';
-import { AgentCapabilitiesInput, AgentSkillInput, CreateAgentInput } from './create-agent.input';
-import type { CardSettings } from './env';
+} from '../agent/agent.service';
+import {
+  AgentCapabilitiesInput,
+  AgentSkillInput,
+  CreateAgentInput,
+} from '../agent/create-agent.input';
+import type { CardSettings } from '../env';
 
 /** What the publisher decides about a listing; everything else comes from the card. */
 export interface Listing {

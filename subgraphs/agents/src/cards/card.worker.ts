@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@agentry/core';
 import { forEachConcurrently, runPeriodically } from '@agentry/subgraph-kit';
-import { checkAgentCard } from './agent-card';
-import { recordCardCheck } from './agent.service';
-import type { CardSettings } from './env';
+import { checkAgentCard } from './agent-card.reader';
+import { recordCardCheck } from '../agent/agent.service';
+import type { CardSettings } from '../env';
 
 /** Cards one round reads at most, and how many at once (a slow card holds only its slot). */
 export const ROUND_SIZE = 50;

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@agentry/core';
 import { forEachConcurrently, runPeriodically } from '@agentry/subgraph-kit';
-import type { ToolServerSettings } from './env';
+import type { ToolServerSettings } from '../env';
 import { checkToolServer } from './tool-server.describe';
 import { ToolServerStatus } from './tool-server.entity';
 import { recordToolServerCheck } from './tool-server.service';

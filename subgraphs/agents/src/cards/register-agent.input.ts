@@ -1,6 +1,6 @@
 import { IsOptional, MaxLength, ValidateBy } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { CategoryRules, isHttpUrl, LIMITS, PriceRules, TagsRules } from './agent.rules';
+import { CategoryRules, isHttpUrl, LIMITS, PriceRules, TagsRules } from '../agent/agent.rules';
 
 @InputType({
   description:

@@ -1,7 +1,7 @@
 import { GraphQLJSON } from 'graphql-scalars';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection } from '@agentry/subgraph-kit';
-import { UserRef } from './user-ref';
+import { UserStub } from '../federated/user/user.stub';
 
 export enum ToolServerStatus {
   ONLINE = 'ONLINE',
@@ -74,8 +74,8 @@ export class ToolPrompt {
 
 @ObjectType({ description: "A user's access to a tool server's tools." })
 export class ToolGrant {
-  @Field(() => UserRef)
-  user!: UserRef;
+  @Field(() => UserStub)
+  user!: UserStub;
   @Field(() => [String], { nullable: true, description: 'Tool names; null: every tool.' })
   tools!: string[] | null;
   @Field()
