@@ -459,6 +459,8 @@ describe('agents subgraph', () => {
       category: 'events',
       cardUrl: null,
       available: true,
+      tags: ['test'],
+      skills: [{ id: 'run', name: 'Run', tags: ['x'] }],
     };
     assert.deepEqual(rows, [
       {

@@ -211,6 +211,8 @@ describe('registering agents from their A2A cards', () => {
       category: 'demo',
       cardUrl: echo.cardUrl,
       available: true,
+      tags: ['mine', 'echo', 'demo'],
+      skills: [{ id: 'echo', name: 'Echo', tags: ['echo', 'demo'] }],
     });
 
     const listed = ok(

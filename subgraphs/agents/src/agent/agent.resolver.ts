@@ -3,33 +3,39 @@ import { badInput, forbidden, notFound } from '@agentry/core';
 import {
   isAdmin,
   isUuid,
+  pageSize,
   requireRole,
   requireUser,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
-import { Agent, AgentConnection, AgentStatus } from './agent.entity';
-import { agentBySlugLoader, agentLoader, listAgents } from './agent.loader';
-import { checkAgentCard, normalizeCardUrl, readAgentCard } from '../cards/agent-card.reader';
-import {
-  assertCardFree,
-  createAgent,
-  fieldsFromCreateInput,
-  recordCardCheck,
-  patchFromUpdateInput,
-  updateAgent,
-} from './agent.service';
-import { AgentLookupArgs, AgentsArgs } from './agents.args';
+import { refreshAgentCard } from '../cards/refresh-agent-card';
+import { registerAgent } from '../cards/register-agent';
+import { RefreshAgentCardArgs } from '../cards/refresh-agent-card.args';
+import { RegisterAgentInput } from '../cards/register-agent.input';
 import type { AgentsContext } from '../context';
-import { CreateAgentInput } from './create-agent.input';
-import { RefreshAgentCardArgs, RegisterAgentInput } from '../cards/register-agent.input';
-import { UpdateAgentArgs } from './update-agent.input';
 import { UserStub } from '../federated/user/user.stub';
+import { actorOf } from '../shared/actor';
+import { AgentLookupArgs } from './agent.args';
+import { Agent, AgentConnection, AgentStatus } from './agent.entity';
+import { fieldsFromCreateInput, patchFromUpdateInput } from './agent-fields';
+import { agentBySlugLoader, agentLoader } from './agent.loader';
+import { publishedAgents } from './agent.store';
+import { AgentsArgs } from './agents.args';
+import { createAgent } from './create-agent';
+import { CreateAgentInput } from './create-agent.input';
+import { updateAgent } from './update-agent';
+import { UpdateAgentArgs } from './update-agent.input';
 
 /** DRAFT and SUSPENDED agents are for their provider and admins only. */
-export const canSee = (ctx: SubgraphContext, agent: Agent) =>
+const canSee = (ctx: SubgraphContext, agent: Agent) =>
   agent.status === AgentStatus.PUBLISHED ||
   agent.providerId === ctx.identity.userId ||
   isAdmin(ctx);
+
+const agentId = (id: string) => {
+  if (!isUuid(id)) throw badInput('id must be an agent id.', { argument: 'id' });
+  return id;
+};
 
 @Resolver(() => Agent)
 export class AgentResolver {
@@ -38,7 +44,7 @@ export class AgentResolver {
       'Published agents: by relevance when searching, else newest first; totalCount counts all matches.',
   })
   agents(@Args() args: AgentsArgs, @Ctx() ctx: SubgraphContext) {
-    return listAgents(ctx, args);
+    return publishedAgents(ctx.db.manager, { ...args, limit: pageSize(args.first) });
   }
 
   @Query(() => Agent, {
@@ -47,13 +53,10 @@ export class AgentResolver {
   })
   async agent(@Args() { id, slug }: AgentLookupArgs, @Ctx() ctx: SubgraphContext) {
     if ((id == null) === (slug == null)) throw badInput('Pass exactly one of id and slug.');
-    let agent: Agent | null;
-    if (id != null) {
-      if (!isUuid(id)) throw badInput('id must be an agent id.', { argument: 'id' });
-      agent = await agentLoader(ctx).load(id);
-    } else {
-      agent = await agentBySlugLoader(ctx).load(slug!);
-    }
+    const agent =
+      id != null
+        ? await agentLoader(ctx).load(agentId(id))
+        : await agentBySlugLoader(ctx).load(slug!);
     return agent && canSee(ctx, agent) ? agent : null;
   }
 
@@ -75,19 +78,9 @@ export class AgentResolver {
     description:
       'Publishes an A2A agent from its live agent card (PUBLISHER role); one listing per card. AGENT_UNREACHABLE when the card cannot be fetched, BAD_USER_INPUT when it is invalid.',
   })
-  async registerAgent(@Arg('input') input: RegisterAgentInput, @Ctx() ctx: AgentsContext) {
+  registerAgent(@Arg('input') input: RegisterAgentInput, @Ctx() ctx: AgentsContext) {
     const providerId = requireRole(ctx, 'PUBLISHER', 'agents:write');
-    const cardUrl = normalizeCardUrl(input.cardUrl);
-    await assertCardFree(ctx.db.manager, cardUrl);
-    // Fetched outside the transaction: a slow agent must not hold a connection and locks.
-    const fields = await readAgentCard(
-      cardUrl,
-      { priceCredits: input.priceCredits, category: input.category, tags: input.tags ?? [] },
-      ctx.cards,
-    );
-    const agent = await ctx.db.transaction((m) => createAgent(m, providerId, fields, { cardUrl }));
-    ctx.log.info({ agentId: agent.id, slug: agent.slug, cardUrl }, 'agent registered');
-    return agent;
+    return registerAgent(ctx, providerId, input);
   }
 
   @Mutation(() => Agent, {
@@ -96,8 +89,7 @@ export class AgentResolver {
   })
   async refreshAgentCard(@Args() { id }: RefreshAgentCardArgs, @Ctx() ctx: AgentsContext) {
     const userId = requireUser(ctx, 'agents:write');
-    if (!isUuid(id)) throw badInput('id must be an agent id.', { argument: 'id' });
-    const agent = await agentLoader(ctx).load(id);
+    const agent = await agentLoader(ctx).load(agentId(id));
     if (!agent) throw notFound('Agent', id);
     if (agent.providerId !== userId && !isAdmin(ctx)) {
       throw forbidden('Only the provider of this agent or an admin may refresh its card.');
@@ -105,15 +97,10 @@ export class AgentResolver {
     if (!agent.cardUrl) {
       throw badInput(
         'This agent was described by hand, not registered from a card; use updateAgent.',
-        {
-          argument: 'id',
-        },
+        { argument: 'id' },
       );
     }
-    const check = await checkAgentCard(agent.cardUrl, agent, ctx.cards);
-    const refreshed = await ctx.db.transaction((m) =>
-      recordCardCheck(m, id, check, { publish: 'always' }),
-    );
+    const refreshed = await refreshAgentCard(ctx, agent, agent.cardUrl);
     if (!refreshed) throw notFound('Agent', id);
     return refreshed;
   }
@@ -122,10 +109,10 @@ export class AgentResolver {
     description:
       'Changes an agent (its provider), or its status (an admin). The slug stays as it was.',
   })
-  async updateAgent(@Args() { id, input }: UpdateAgentArgs, @Ctx() ctx: SubgraphContext) {
+  updateAgent(@Args() { id, input }: UpdateAgentArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
-    if (!isUuid(id)) throw badInput('id must be an agent id.', { argument: 'id' });
+    const target = agentId(id);
     const patch = patchFromUpdateInput(input);
-    return ctx.db.transaction((m) => updateAgent(m, { userId, admin: isAdmin(ctx) }, id, patch));
+    return ctx.db.transaction((m) => updateAgent(m, actorOf(ctx, userId), target, patch));
   }
 }

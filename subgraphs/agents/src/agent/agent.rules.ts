@@ -7,15 +7,15 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { allOf, HttpUrlRules, URL_MAX } from '../shared/url.rules';
 
-/** Limits of an agent's fields, shared by create and update (and later registerAgent). */
+/** Limits of an agent's fields, shared by createAgent, updateAgent and registerAgent. */
 export const LIMITS = {
   name: 100,
   description: 2000,
-  url: 2048,
+  url: URL_MAX,
   version: 50,
   skills: 50,
   skillId: 100,
@@ -41,34 +41,8 @@ export const TAG_PATTERN = /^[a-z0-9][a-z0-9-]{0,29}$/;
 const MODE_PATTERN =
   /^(?:[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9*][a-z0-9!#$&^_.+*-]*|[a-z0-9][a-z0-9_.+-]{0,49})$/i;
 
-/** Applies several property decorators as one. */
-const all =
-  (...decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) => {
-    for (const d of decorators) d(target, key);
-  };
-
-/**
- * An absolute http(s) URL. Parsed with WHATWG URL rather than a regex, so `javascript:`,
- * `data:` and friends are refused and what is stored is what a client will fetch.
- */
-export function isHttpUrl(value: unknown): boolean {
-  if (typeof value !== 'string' || value.length > LIMITS.url || /\s/.test(value)) return false;
-  try {
-    const url = new URL(value);
-    return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
-      url.hostname.length > 0 &&
-      !url.username &&
-      !url.password
-    );
-  } catch {
-    return false;
-  }
-}
-
 export const NameRules = () =>
-  all(
+  allOf(
     Length(1, LIMITS.name, { message: `name must be 1 to ${LIMITS.name} characters long` }),
     Matches(/\S/, { message: 'name must not be blank' }),
   );
@@ -78,16 +52,10 @@ export const DescriptionRules = () =>
     message: `description must be at most ${LIMITS.description} characters long`,
   });
 
-export const UrlRules = () =>
-  ValidateBy(
-    { name: 'isHttpUrl', validator: { validate: isHttpUrl } },
-    {
-      message: `url must be an absolute http:// or https:// URL without credentials, at most ${LIMITS.url} characters`,
-    },
-  );
+export const UrlRules = () => HttpUrlRules('url');
 
 export const VersionRules = () =>
-  all(
+  allOf(
     Length(1, LIMITS.version, {
       message: `version must be 1 to ${LIMITS.version} characters long`,
     }),
@@ -100,7 +68,7 @@ export const CategoryRules = () =>
   });
 
 export const TagsRules = () =>
-  all(
+  allOf(
     ArrayMaxSize(LIMITS.tags, { message: `at most ${LIMITS.tags} tags` }),
     Matches(TAG_PATTERN, {
       each: true,
@@ -109,20 +77,20 @@ export const TagsRules = () =>
   );
 
 export const PriceRules = () =>
-  all(
+  allOf(
     IsInt(),
     Min(0, { message: 'priceCredits must not be negative' }),
     Max(LIMITS.maxPrice, { message: `priceCredits must be at most ${LIMITS.maxPrice}` }),
   );
 
 export const SkillsRules = () =>
-  all(
+  allOf(
     ArrayMaxSize(LIMITS.skills, { message: `at most ${LIMITS.skills} skills` }),
     ValidateNested({ each: true }),
   );
 
 export const ModesRules = (field: string) =>
-  all(
+  allOf(
     ArrayMinSize(1, { message: `${field} must name at least one media type` }),
     ArrayMaxSize(LIMITS.modes, {
       message: `${field} may name at most ${LIMITS.modes} media types`,

@@ -1,5 +1,5 @@
 import { IsOptional, Matches, MaxLength } from 'class-validator';
-import { ArgsType, Field, ID } from 'type-graphql';
+import { ArgsType, Field } from 'type-graphql';
 import { PageArgs } from '@agentry/subgraph-kit';
 import { CATEGORY_PATTERN, LIMITS, TAG_PATTERN } from './agent.rules';
 
@@ -23,17 +23,4 @@ export class AgentsArgs extends PageArgs {
   @IsOptional()
   @Matches(TAG_PATTERN, { message: 'tag must be a lowercase slug' })
   tag?: string;
-}
-
-@ArgsType()
-export class AgentLookupArgs {
-  @Field(() => ID, { nullable: true })
-  @IsOptional()
-  @MaxLength(100)
-  id?: string;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(100)
-  slug?: string;
 }

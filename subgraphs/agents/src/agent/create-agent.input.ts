@@ -1,5 +1,7 @@
-import { ArrayMaxSize, IsIn, IsOptional, Length, MaxLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { Field, InputType, Int } from 'type-graphql';
+import { AgentCapabilitiesInput } from './agent-capabilities.input';
+import { AgentSkillInput } from './agent-skill.input';
 import { AgentStatus } from './agent.entity';
 import {
   CategoryRules,
@@ -13,46 +15,6 @@ import {
   UrlRules,
   VersionRules,
 } from './agent.rules';
-
-@InputType()
-export class AgentSkillInput {
-  @Field()
-  @Length(1, LIMITS.skillId, { message: `skill id must be 1 to ${LIMITS.skillId} characters` })
-  id!: string;
-
-  @Field()
-  @Length(1, LIMITS.skillName, {
-    message: `skill name must be 1 to ${LIMITS.skillName} characters`,
-  })
-  name!: string;
-
-  @Field({ nullable: true, defaultValue: '' })
-  @IsOptional()
-  @MaxLength(LIMITS.skillDescription)
-  description?: string;
-
-  @Field(() => [String], { nullable: true, defaultValue: [] })
-  @IsOptional()
-  @ArrayMaxSize(LIMITS.skillTags)
-  @Length(1, LIMITS.skillTag, { each: true })
-  tags?: string[];
-
-  @Field(() => [String], { nullable: true, defaultValue: [] })
-  @IsOptional()
-  @ArrayMaxSize(LIMITS.skillExamples)
-  @Length(1, LIMITS.skillExample, { each: true })
-  examples?: string[];
-}
-
-@InputType()
-export class AgentCapabilitiesInput {
-  @Field({ nullable: true, defaultValue: false })
-  streaming?: boolean;
-  @Field({ nullable: true, defaultValue: false })
-  pushNotifications?: boolean;
-  @Field({ nullable: true, defaultValue: false })
-  stateTransitionHistory?: boolean;
-}
 
 @InputType({ description: 'An agent described by hand (registerAgent reads it from an A2A card).' })
 export class CreateAgentInput {

@@ -1,5 +1,7 @@
 import { IsOptional, MaxLength, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
+import { AgentCapabilitiesInput } from './agent-capabilities.input';
+import { AgentSkillInput } from './agent-skill.input';
 import { AgentStatus } from './agent.entity';
 import {
   CategoryRules,
@@ -12,7 +14,6 @@ import {
   UrlRules,
   VersionRules,
 } from './agent.rules';
-import { AgentCapabilitiesInput, AgentSkillInput } from './create-agent.input';
 
 /** Every field optional; an omitted or null field keeps its value. The slug never changes. */
 @InputType()

@@ -1,20 +1,15 @@
 import { validate, type ValidationError } from 'class-validator';
-import { AppError, badInput } from '@agentry/core';
+import { badInput } from '@agentry/core';
 import { agentCardUrl, resolveAgentCard, type AgentCardInfo } from '@agentry/a2a-adapter';
 import { AgentStatus } from '../agent/agent.entity';
 import { LIMITS } from '../agent/agent.rules';
-import {
-  CARD_FIELDS,
-  fieldsFromCreateInput,
-  type AgentFields,
-  type CardCheck,
-} from '../agent/agent.service';
-import {
-  AgentCapabilitiesInput,
-  AgentSkillInput,
-  CreateAgentInput,
-} from '../agent/create-agent.input';
+import { fieldsFromCreateInput, type AgentFields } from '../agent/agent-fields';
+import { AgentCapabilitiesInput } from '../agent/agent-capabilities.input';
+import { AgentSkillInput } from '../agent/agent-skill.input';
+import { CreateAgentInput } from '../agent/create-agent.input';
 import type { CardSettings } from '../env';
+import { checkPeer } from '../shared/refresher';
+import { CARD_FIELDS, type CardCheck, type CardFields } from './card-check';
 
 /** What the publisher decides about a listing; everything else comes from the card. */
 export interface Listing {
@@ -100,20 +95,13 @@ export async function readAgentCard(
 }
 
 /** Reads the card for a refresh; a failure is an outcome to record, not an error. */
-export async function checkAgentCard(
+export function checkAgentCard(
   cardUrl: string,
   listing: Listing,
   settings: CardSettings,
 ): Promise<CardCheck> {
-  try {
+  return checkPeer(async () => {
     const fields = await readAgentCard(cardUrl, listing, settings);
-    const cardFields = Object.fromEntries(CARD_FIELDS.map((f) => [f, fields[f]]));
-    return { ok: true, fields: cardFields as CheckedFields };
-  } catch (err) {
-    if (err instanceof AppError) {
-      return { ok: false, error: `${err.extensions.code}: ${err.message}` };
-    }
-    throw err;
-  }
+    return Object.fromEntries(CARD_FIELDS.map((f) => [f, fields[f]])) as CardFields;
+  });
 }
-type CheckedFields = Extract<CardCheck, { ok: true }>['fields'];

@@ -1,6 +1,7 @@
-import { IsOptional, MaxLength, ValidateBy } from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { CategoryRules, isHttpUrl, LIMITS, PriceRules, TagsRules } from '../agent/agent.rules';
+import { IsOptional } from 'class-validator';
+import { Field, InputType, Int } from 'type-graphql';
+import { CategoryRules, LIMITS, PriceRules, TagsRules } from '../agent/agent.rules';
+import { HttpUrlRules } from '../shared/url.rules';
 
 @InputType({
   description:
@@ -10,12 +11,7 @@ export class RegisterAgentInput {
   @Field({
     description: `The agent's base URL (its card is at <base>/.well-known/agent-card.json) or the card's URL (ending in .json); http or https, at most ${LIMITS.url} characters.`,
   })
-  @ValidateBy(
-    { name: 'isHttpUrl', validator: { validate: isHttpUrl } },
-    {
-      message: `cardUrl must be an absolute http:// or https:// URL without credentials, at most ${LIMITS.url} characters`,
-    },
-  )
+  @HttpUrlRules('cardUrl')
   cardUrl!: string;
 
   @Field(() => Int, { description: `Credits per completed task, 0-${LIMITS.maxPrice}.` })
@@ -33,11 +29,4 @@ export class RegisterAgentInput {
   @IsOptional()
   @TagsRules()
   tags?: string[];
-}
-
-@ArgsType()
-export class RefreshAgentCardArgs {
-  @Field(() => ID)
-  @MaxLength(100)
-  id!: string;
 }

@@ -9,7 +9,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { isHttpUrl } from '../agent/agent.rules';
+import { isHttpUrl } from '../shared/url.rules';
 import { TOOL_LIMITS } from './tool-server.rules';
 
 /** Applies several property decorators as one. */
