@@ -3,12 +3,10 @@ import { agentReference } from './agent/agent.reference';
 import { AgentResolver } from './agent/agent.resolver';
 import { UserAgentsResolver } from './federated/user/user-agents.resolver';
 import { userReference } from './federated/user/user.reference';
-import {
-  ToolResolver,
-  toolReference,
-  ToolServerResolver,
-  toolServerReference,
-} from './tool-servers/tool-server.resolver';
+import { toolReference } from './tool-servers/tool.reference';
+import { ToolResolver } from './tool-servers/tool.resolver';
+import { toolServerReference } from './tool-servers/tool-server.reference';
+import { ToolServerResolver } from './tool-servers/tool-server.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({

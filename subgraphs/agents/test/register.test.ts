@@ -14,7 +14,8 @@ import {
   startTestSubgraph,
   type GraphQLResult,
 } from '@agentry/testing';
-import { refreshAgentCardsOnce, startCardRefresher } from '../src/cards/card.worker';
+import { agentCards } from '../src/cards/card.worker';
+import { refreshRound, startRefresher } from '../src/shared/refresher';
 import { loadAgentsEnv } from '../src/env';
 import { agentsSubgraph } from '../src/subgraph';
 
@@ -604,7 +605,7 @@ describe('registering agents from their A2A cards', () => {
     );
     const settings = { allowPrivate: true, timeoutMs: 2000 };
     const eventsBefore = await eventCount();
-    const quiet = await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const quiet = await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log);
     assert.ok(quiet.checked >= 5, `checked ${quiet.checked}`);
     assert.equal(await eventCount(), eventsBefore, 'unchanged cards publish nothing');
     const updatesOf = () =>
@@ -616,12 +617,7 @@ describe('registering agents from their A2A cards', () => {
 
     await failing.stop();
     // The timer itself, at its shortest interval, finds the dead card.
-    const stop = await startCardRefresher({
-      dataSource: sg.deps.dataSource,
-      log: sg.deps.log,
-      settings,
-      intervalMs: 1000,
-    });
+    const stop = startRefresher(sg.deps.dataSource, agentCards(settings), 1000, sg.deps.log);
     try {
       const deadline = Date.now() + 8000;
       while ((await cardRow(id)).available) {
@@ -634,12 +630,12 @@ describe('registering agents from their A2A cards', () => {
     assert.match((await cardRow(id)).card_error, /^AGENT_UNREACHABLE/);
     assert.equal(await updatesOf(), before + 1, 'the change was published once');
 
-    const again = await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const again = await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log);
     assert.ok(again.unavailable >= 1);
     assert.equal(await updatesOf(), before + 1, 'an unchanged outcome is not published again');
 
     agents.failing = await startExampleAgent('failing', { port: portOf(failing.url) });
-    await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log);
+    await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log);
     const row = await cardRow(id);
     assert.equal(row.available, true);
     assert.equal(row.card_error, null);
@@ -647,7 +643,7 @@ describe('registering agents from their A2A cards', () => {
     const [last] = (await events(id)).slice(-1);
     assert.equal(last.payload.available, true);
 
-    const limited = await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log, {
+    const limited = await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log, {
       limit: 2,
     });
     assert.equal(limited.checked, 2, 'a round reads at most its limit');

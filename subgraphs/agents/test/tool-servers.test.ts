@@ -17,7 +17,8 @@ import {
 import { loadAgentsEnv } from '../src/env';
 import { agentsSubgraph } from '../src/subgraph';
 import { catalogueOf } from '../src/tool-servers/tool-server.describe';
-import { refreshToolServersOnce } from '../src/tool-servers/tool-server.worker';
+import { refreshRound } from '../src/shared/refresher';
+import { toolServers } from '../src/tool-servers/tool-server.worker';
 
 type Auth = Record<string, string>;
 type McpServer = Awaited<ReturnType<typeof startExampleMcpServer>>;
@@ -587,7 +588,7 @@ describe('MCP tool servers', () => {
   it('the periodic round publishes only what changed', async () => {
     const settings = { allowPrivate: true, timeoutMs: 2000 };
     const quietBefore = await count('SELECT count(*)::int AS n FROM events.log');
-    const quiet = await refreshToolServersOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const quiet = await refreshRound(sg.deps.dataSource, toolServers(settings), sg.deps.log);
     assert.ok(quiet.checked >= 4, `checked ${quiet.checked}`);
     assert.equal(quiet.unavailable, 0);
     assert.equal(
@@ -598,12 +599,12 @@ describe('MCP tool servers', () => {
     const server = mcp.refreshable;
     await server.stop();
     const evs = await eventsOf(ids.refreshable);
-    const round = await refreshToolServersOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const round = await refreshRound(sg.deps.dataSource, toolServers(settings), sg.deps.log);
     assert.ok(round.unavailable >= 1);
     assert.equal(await eventsOf(ids.refreshable), evs + 1);
     assert.equal((await lastEvent(ids.refreshable)).payload.status, 'UNAVAILABLE');
     mcp.refreshable = await startExampleMcpServer('calculator', { port: portOf(server.url) });
-    const limited = await refreshToolServersOnce(sg.deps.dataSource, settings, sg.deps.log, {
+    const limited = await refreshRound(sg.deps.dataSource, toolServers(settings), sg.deps.log, {
       limit: 2,
     });
     assert.equal(limited.checked, 2, 'a round reads at most its limit');

@@ -1,56 +1,23 @@
-import type { DataSource } from 'typeorm';
-import type { Logger } from '@agentry/core';
+import type { Agent } from '../agent/agent.entity';
 import { claimDueCards, type CardAgent } from '../agent/agent.store';
 import type { CardSettings } from '../env';
-import {
-  refreshRound,
-  startRefresher,
-  type RefreshTarget,
-  type RoundOptions,
-} from '../shared/refresher';
+import type { RefreshTarget } from '../shared/refresher';
 import { checkAgentCard } from './agent-card.reader';
-import { recordCardCheck } from './card-check';
+import { recordCardCheck, type CardCheck } from './card-check';
 
 /**
- * The cards of agents registered from one: read again in rounds, each outcome recorded (and
- * published when it changed something). Agents whose card stops answering become unavailable;
- * they become available again once it answers.
+ * The cards of agents registered from one, for the periodic refresher: each is read again and
+ * what came of it recorded (and published only when it changed something). Agents whose card
+ * stops answering become unavailable; they become available again once it answers.
  */
-const agentCards = (
-  dataSource: DataSource,
+export const agentCards = (
   settings: CardSettings,
-): RefreshTarget<CardAgent, 'available' | 'unavailable'> => ({
+): RefreshTarget<CardAgent, CardCheck, Agent, 'available' | 'unavailable'> => ({
   what: 'agent card',
   idField: 'agentId',
   outcomes: ['available', 'unavailable'],
-  claim: (limit) => claimDueCards(dataSource.manager, limit),
-  refresh: async (agent) => {
-    const check = await checkAgentCard(agent.cardUrl, agent, settings);
-    const saved = await dataSource.transaction((m) =>
-      recordCardCheck(m, agent.id, check, { publish: 'onChange' }),
-    );
-    if (!saved) return null;
-    return saved.available ? 'available' : 'unavailable';
-  },
+  claim: claimDueCards,
+  check: (agent) => checkAgentCard(agent.cardUrl, agent, settings),
+  record: (m, agent, check) => recordCardCheck(m, agent.id, check, { publish: 'onChange' }),
+  outcome: (saved) => (saved.available ? 'available' : 'unavailable'),
 });
-
-/** One round of the card refresher (see refreshRound). */
-export const refreshAgentCardsOnce = (
-  dataSource: DataSource,
-  settings: CardSettings,
-  log: Logger,
-  options?: RoundOptions,
-) => refreshRound(agentCards(dataSource, settings), log, options);
-
-/** Reads due cards every `intervalMs` (0: never); returns the stop function. */
-export const startCardRefresher = ({
-  dataSource,
-  log,
-  settings,
-  intervalMs,
-}: {
-  dataSource: DataSource;
-  log: Logger;
-  settings: CardSettings;
-  intervalMs: number;
-}) => startRefresher(agentCards(dataSource, settings), intervalMs, log);

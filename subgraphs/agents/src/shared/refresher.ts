@@ -1,3 +1,4 @@
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, type Logger } from '@agentry/core';
 import { forEachConcurrently, runPeriodically } from '@agentry/subgraph-kit';
 
@@ -27,8 +28,16 @@ export async function checkPeer<T>(
 export const ROUND_SIZE = 50;
 export const ROUND_CONCURRENCY = 4;
 
-/** Records a refresher keeps in step with the peers they describe (agent cards, MCP servers). */
-export interface RefreshTarget<Item extends { id: string }, Outcome extends string> {
+/**
+ * Records a refresher keeps in step with the peers they describe (agent cards, MCP servers): how
+ * to claim the ones due, read their peer and record what came of it.
+ */
+export interface RefreshTarget<
+  Item extends { id: string },
+  Checked,
+  Saved,
+  Outcome extends string,
+> {
   /** What one record is, for log lines: `agent card`. */
   what: string;
   /** The log field that names a record's id: `agentId`. */
@@ -39,12 +48,13 @@ export interface RefreshTarget<Item extends { id: string }, Outcome extends stri
    * Claims up to `limit` records, least recently checked first, stamping them checked so that a
    * round running in another process at the same time takes others.
    */
-  claim(limit: number): Promise<Item[]>;
-  /**
-   * Reads the record's peer (outside any transaction) and records the outcome in a transaction
-   * of its own; null when the record is gone meanwhile.
-   */
-  refresh(item: Item): Promise<Outcome | null>;
+  claim(m: EntityManager, limit: number): Promise<Item[]>;
+  /** Reads the record's peer; runs outside any transaction, since a slow peer must hold no locks. */
+  check(item: Item): Promise<Checked>;
+  /** Records the outcome in the record's own transaction; null when the record is gone meanwhile. */
+  record(m: EntityManager, item: Item, checked: Checked): Promise<Saved | null>;
+  /** How a saved record counts. */
+  outcome(saved: Saved): Outcome;
 }
 
 /** How many records a round checked, and how many came to each outcome. */
@@ -58,20 +68,27 @@ export interface RoundOptions {
 }
 
 /** One round: claims the records due and refreshes them a few at a time. */
-export async function refreshRound<Item extends { id: string }, Outcome extends string>(
-  target: RefreshTarget<Item, Outcome>,
+export async function refreshRound<
+  Item extends { id: string },
+  Checked,
+  Saved,
+  Outcome extends string,
+>(
+  dataSource: DataSource,
+  target: RefreshTarget<Item, Checked, Saved, Outcome>,
   log: Logger,
   { limit = ROUND_SIZE, concurrency = ROUND_CONCURRENCY }: RoundOptions = {},
 ): Promise<RoundResult<Outcome>> {
-  const due = await target.claim(limit);
+  const due = await target.claim(dataSource.manager, limit);
   const counts = { checked: 0 } as Record<'checked' | Outcome, number>;
   for (const outcome of target.outcomes) counts[outcome] = 0;
   await forEachConcurrently(due, concurrency, async (item) => {
     try {
-      const outcome = await target.refresh(item);
-      if (outcome === null) return;
+      const checked = await target.check(item);
+      const saved = await dataSource.transaction((m) => target.record(m, item, checked));
+      if (saved === null) return;
       counts.checked++;
-      counts[outcome]++;
+      counts[target.outcome(saved)]++;
     } catch (err) {
       // One record's trouble (or a database hiccup) must not end the round for the others.
       log.error({ err, [target.idField]: item.id }, `${target.what} check failed`);
@@ -87,14 +104,15 @@ export async function refreshRound<Item extends { id: string }, Outcome extends 
  * alive; a round still running when the next is due lets that one pass. Returns the stop
  * function, which waits for a round in flight.
  */
-export function startRefresher<Item extends { id: string }, Outcome extends string>(
-  target: RefreshTarget<Item, Outcome>,
+export function startRefresher<Item extends { id: string }, Checked, Saved, Outcome extends string>(
+  dataSource: DataSource,
+  target: RefreshTarget<Item, Checked, Saved, Outcome>,
   intervalMs: number,
   log: Logger,
 ): () => Promise<void> {
   return runPeriodically(
     intervalMs,
-    () => refreshRound(target, log),
+    () => refreshRound(dataSource, target, log),
     (err) => log.error({ err }, `${target.what} round failed`),
   );
 }

@@ -1,38 +1,7 @@
-import {
-  IsInt,
-  IsOptional,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateBy,
-} from 'class-validator';
-import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { isHttpUrl } from '../shared/url.rules';
-import { TOOL_LIMITS } from './tool-server.rules';
-
-/** Applies several property decorators as one. */
-const all =
-  (...decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) => {
-    for (const d of decorators) d(target, key);
-  };
-
-export const ToolServerNameRules = () =>
-  all(
-    Length(1, TOOL_LIMITS.name, {
-      message: `name must be 1 to ${TOOL_LIMITS.name} characters long`,
-    }),
-    Matches(/\S/, { message: 'name must not be blank' }),
-  );
-
-export const ToolPriceRules = (field = 'priceCredits') =>
-  all(
-    IsInt(),
-    Min(0, { message: `${field} must not be negative` }),
-    Max(TOOL_LIMITS.maxPrice, { message: `${field} must be at most ${TOOL_LIMITS.maxPrice}` }),
-  );
+import { IsOptional } from 'class-validator';
+import { Field, InputType, Int } from 'type-graphql';
+import { HttpUrlRules } from '../shared/url.rules';
+import { TOOL_LIMITS, ToolPriceRules, ToolServerNameRules } from './tool-server.rules';
 
 @InputType({
   description:
@@ -42,12 +11,7 @@ export class RegisterToolServerInput {
   @Field({
     description: `The MCP endpoint, e.g. https://tools.example.com/mcp; http or https, at most ${TOOL_LIMITS.url} characters.`,
   })
-  @ValidateBy(
-    { name: 'isHttpUrl', validator: { validate: isHttpUrl } },
-    {
-      message: `url must be an absolute http:// or https:// URL without credentials, at most ${TOOL_LIMITS.url} characters`,
-    },
-  )
+  @HttpUrlRules('url')
   url!: string;
 
   @Field({ description: `The listing's name, 1-${TOOL_LIMITS.name} characters.` })
@@ -69,11 +33,4 @@ export class RegisterToolServerInput {
   @IsOptional()
   @ToolPriceRules()
   priceCredits?: number;
-}
-
-@ArgsType()
-export class ToolServerIdArgs {
-  @Field(() => ID)
-  @MaxLength(100)
-  id!: string;
 }

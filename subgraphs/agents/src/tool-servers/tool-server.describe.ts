@@ -1,12 +1,9 @@
-import { AppError, badInput } from '@agentry/core';
+import { badInput } from '@agentry/core';
 import { describeToolServer, type ToolServerDescription } from '@agentry/mcp-adapter';
 import type { ToolServerSettings } from '../env';
-import type {
-  ToolAnnotations,
-  ToolPrompt,
-  ToolResource,
-  ToolResourceTemplate,
-} from './tool-server.entity';
+import { checkPeer, type Check } from '../shared/refresher';
+import type { ToolPrompt, ToolResource, ToolResourceTemplate } from './catalogue.type';
+import type { ToolAnnotations } from './tool.entity';
 import { TOOL_LIMITS } from './tool-server.rules';
 
 /** A tool as catalogued, before the owner's price is attached. */
@@ -31,7 +28,7 @@ export interface ToolCatalogue {
 }
 
 /** The outcome of describing a server for a refresh. */
-export type ToolServerCheck = { ok: true; catalogue: ToolCatalogue } | { ok: false; error: string };
+export type ToolServerCheck = Check<ToolCatalogue>;
 
 /** Normalises a URL so that spellings of one endpoint are one listing (host case, default port). */
 export function normalizeToolServerUrl(url: string): string {
@@ -184,17 +181,12 @@ export async function readToolServer(
 }
 
 /** Describes the server for a refresh; a failure is an outcome to record, not an error. */
-export async function checkToolServer(
+export const checkToolServer = (
   url: string,
   settings: ToolServerSettings,
-): Promise<ToolServerCheck> {
-  try {
-    return { ok: true, catalogue: await readToolServer(url, settings) };
-  } catch (err) {
-    if (err instanceof AppError) {
-      return { ok: false, error: `${err.extensions.code}: ${err.message}` };
-    }
-    // Whatever broke, the server did not describe itself: record that, keep the details out.
-    return { ok: false, error: 'TOOL_UNREACHABLE: the server could not be described.' };
-  }
-}
+): Promise<ToolServerCheck> =>
+  // Whatever else broke, the server did not describe itself: record that, keep the details out.
+  checkPeer(
+    () => readToolServer(url, settings),
+    () => 'TOOL_UNREACHABLE: the server could not be described.',
+  );

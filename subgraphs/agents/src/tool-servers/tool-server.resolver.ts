@@ -1,80 +1,44 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { badInput, forbidden, notFound } from '@agentry/core';
 import {
-  isAdmin,
   isUuid,
   PageArgs,
+  pageSize,
   requireRole,
   requireUser,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
 import type { AgentsContext } from '../context';
-import { RegisterToolServerInput, ToolServerIdArgs } from './register-tool-server.input';
+import { UserStub } from '../federated/user/user.stub';
+import { actorOf } from '../shared/actor';
+import { ToolPrompt, ToolResource, ToolResourceTemplate } from './catalogue.type';
+import { RegisterToolServerInput } from './register-tool-server.input';
+import { registerToolServer } from './register-tool-server';
+import { Tool } from './tool.entity';
 import { ToolAccessArgs } from './tool-access.args';
-import { checkToolServer, normalizeToolServerUrl, readToolServer } from './tool-server.describe';
+import { ToolGrant } from './tool-grant.entity';
+import { grantToolAccess, revokeToolAccess } from './tool-grants';
 import {
-  Tool,
-  ToolGrant,
-  ToolPrompt,
-  ToolResource,
-  ToolResourceTemplate,
-  ToolServer,
-  ToolServerConnection,
-} from './tool-server.entity';
-import {
-  canSeeToolServer,
-  grantsByServerLoader,
-  listToolServers,
   managesToolServer,
   mayCall,
   mayCallAny,
   toolAccess,
-  toolByIdLoader,
-  toolsByServerLoader,
-  toolServerLoader,
-} from './tool-server.loader';
-import {
-  assertToolServerUrlFree,
-  createToolServer,
-  grantToolAccess,
-  recordToolServerCheck,
-  revokeToolAccess,
-  updateToolServer,
-} from './tool-server.service';
+  visibleServer,
+} from './tool-server.access';
+import { recordToolServerCheck } from './tool-server-check';
+import { checkToolServer } from './tool-server.describe';
+import { ToolServer, ToolServerConnection } from './tool-server.entity';
+import { ToolServerIdArgs } from './tool-server-id.args';
+import { grantsByServerLoader, toolsByServerLoader, toolServerLoader } from './tool-server.loader';
+import { visibleServers } from './tool-server.store';
+import { updateToolServer } from './update-tool-server';
 import { UpdateToolServerArgs } from './update-tool-server.input';
-import { UserStub } from '../federated/user/user.stub';
 
-const serverId = (id: string, argument = 'id') => {
-  if (!isUuid(id)) throw badInput(`${argument} must be a tool server id.`, { argument });
+const uuidArgument = (id: string, argument: string, what: string) => {
+  if (!isUuid(id)) throw badInput(`${argument} must be a ${what} id.`, { argument });
   return id;
 };
-
-const actorOf = (ctx: SubgraphContext, userId: string) => ({ userId, admin: isAdmin(ctx) });
-
-/** A server the caller may see, else null (a private server without a grant does not exist for them). */
-async function visibleServer(ctx: SubgraphContext, id: string): Promise<ToolServer | null> {
-  const server = await toolServerLoader(ctx).load(id);
-  return server && (await canSeeToolServer(ctx, server)) ? server : null;
-}
-
-/** A tool, if the caller may call it (a tool is shown exactly where it is callable). */
-async function callableTool(ctx: SubgraphContext, id: string): Promise<Tool | null> {
-  const tool = await toolByIdLoader(ctx).load(id);
-  if (!tool) return null;
-  const server = await toolServerLoader(ctx).load(tool.serverId);
-  if (!server) return null;
-  return mayCall(await toolAccess(ctx, server), tool.name) ? tool : null;
-}
-
-export const toolServerReference = {
-  __resolveReference: (ref: { id: string }, ctx: SubgraphContext) =>
-    isUuid(ref.id) ? visibleServer(ctx, ref.id) : null,
-};
-
-export const toolReference = {
-  __resolveReference: (ref: { id: string }, ctx: SubgraphContext) =>
-    typeof ref.id === 'string' ? callableTool(ctx, ref.id) : null,
-};
+const serverId = (id: string, argument = 'id') => uuidArgument(id, argument, 'tool server');
 
 @Resolver(() => ToolServer)
 export class ToolServerResolver {
@@ -91,7 +55,10 @@ export class ToolServerResolver {
     description: 'Tool servers you own, public ones and ones granted to you, newest first.',
   })
   toolServers(@Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
-    return listToolServers(ctx, args);
+    return visibleServers(ctx.db.manager, ctx.identity.userId, {
+      limit: pageSize(args.first),
+      after: args.after,
+    });
   }
 
   @FieldResolver(() => String, {
@@ -145,38 +112,19 @@ export class ToolServerResolver {
   })
   async grants(@Root() server: ToolServer, @Ctx() ctx: SubgraphContext): Promise<ToolGrant[]> {
     if (!managesToolServer(ctx, server)) return [];
-    const grants = await grantsByServerLoader(ctx).load(server.id);
-    return grants.map((g) => ({ user: { id: g.userId }, tools: g.tools, createdAt: g.createdAt }));
+    return grantsByServerLoader(ctx).load(server.id);
   }
 
   @Mutation(() => ToolServer, {
     description:
       'Lists an MCP server (PUBLISHER role) after connecting to it and cataloguing what it offers; one listing per URL. TOOL_UNREACHABLE when it does not answer, BAD_USER_INPUT for a URL that may not be called.',
   })
-  async registerToolServer(
+  registerToolServer(
     @Arg('input') input: RegisterToolServerInput,
     @Ctx() ctx: AgentsContext,
   ): Promise<ToolServer> {
     const ownerId = requireRole(ctx, 'PUBLISHER', 'agents:write');
-    const url = normalizeToolServerUrl(input.url);
-    await assertToolServerUrlFree(ctx.db.manager, url);
-    // Described outside the transaction: a slow server must not hold a connection and locks.
-    const catalogue = await readToolServer(url, ctx.tools);
-    const server = await ctx.db.transaction((m) =>
-      createToolServer(
-        m,
-        ownerId,
-        {
-          name: input.name.trim(),
-          url,
-          public: input.public ?? false,
-          priceCredits: input.priceCredits ?? 0,
-        },
-        catalogue,
-      ),
-    );
-    ctx.log.info({ toolServerId: server.id, url }, 'tool server registered');
-    return server;
+    return registerToolServer(ctx, ownerId, input);
   }
 
   @Mutation(() => ToolServer, {
@@ -222,7 +170,7 @@ export class ToolServerResolver {
   grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
     serverId(args.serverId, 'serverId');
-    if (!isUuid(args.userId)) throw badInput('userId must be a user id.', { argument: 'userId' });
+    uuidArgument(args.userId, 'userId', 'user');
     return ctx.db.transaction((m) =>
       grantToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
     );
@@ -235,19 +183,9 @@ export class ToolServerResolver {
   revokeToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
     serverId(args.serverId, 'serverId');
-    if (!isUuid(args.userId)) throw badInput('userId must be a user id.', { argument: 'userId' });
+    uuidArgument(args.userId, 'userId', 'user');
     return ctx.db.transaction((m) =>
       revokeToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
     );
-  }
-}
-
-@Resolver(() => Tool)
-export class ToolResolver {
-  @FieldResolver(() => ToolServer, { description: 'The server the tool belongs to.' })
-  async server(@Root() tool: Tool, @Ctx() ctx: SubgraphContext): Promise<ToolServer> {
-    const server = await toolServerLoader(ctx).load(tool.serverId);
-    if (!server) throw notFound('Tool server', tool.serverId);
-    return server;
   }
 }

@@ -1,18 +1,7 @@
-import { ArrayMaxSize, IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { ToolPriceRules, ToolServerNameRules } from './register-tool-server.input';
-import { TOOL_LIMITS } from './tool-server.rules';
-
-@InputType({ description: 'The per-call price of one tool.' })
-export class ToolPriceInput {
-  @Field()
-  @Length(1, TOOL_LIMITS.toolName)
-  name!: string;
-
-  @Field(() => Int)
-  @ToolPriceRules()
-  priceCredits!: number;
-}
+import { ToolPriceInput } from './tool-price.input';
+import { TOOL_LIMITS, ToolPriceRules, ToolServerNameRules } from './tool-server.rules';
 
 /** Every field optional; an omitted or null field keeps its value. */
 @InputType()
