@@ -5,19 +5,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
-import {
-  asAnonymous,
-  asUser,
-  codes,
-  gql,
-  ok,
-  startTestSubgraph,
-  type GraphQLResult,
-} from '@agentry/testing';
+import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph, waitFor } from '@agentry/testing';
 import { agentCards } from '../src/cards/card.worker';
 import { refreshRound, startRefresher } from '../src/shared/refresher';
 import { loadAgentsEnv } from '../src/env';
 import { agentsSubgraph } from '../src/subgraph';
+import { freePort, noLeak, portOf } from './helpers';
 
 const AGENT_FIELDS = `id slug name description url version provider { id }
   skills { id name description tags examples }
@@ -30,17 +23,6 @@ const CREATE = `mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } 
 const UPDATE = `mutation($id: ID!, $i: UpdateAgentInput!) { updateAgent(id: $id, input: $i) { id } }`;
 
 type Auth = Record<string, string>;
-
-/** A port nothing listens on: bound, then released. */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const portOf = (url: string) => Number(new URL(url).port);
 
 /** A valid A2A v1.0 card whose JSONRPC endpoint is `rpcUrl`. */
 const validCard = (rpcUrl: string, extra: Record<string, unknown> = {}) => ({
@@ -146,12 +128,6 @@ describe('registering agents from their A2A cards', () => {
         [id],
       )
     )[0];
-  const noLeak = (res: GraphQLResult, label: string) =>
-    assert.doesNotMatch(
-      JSON.stringify(res),
-      /stacktrace|SELECT |INSERT |QueryFailedError|INTERNAL_SERVER_ERROR/,
-      label,
-    );
   /** Proves a refused call wrote nothing: no agent, no event. */
   const writesNothing = async (call: () => Promise<void>) => {
     const [rows, evs] = [await rowCount(), await eventCount()];
@@ -619,11 +595,11 @@ describe('registering agents from their A2A cards', () => {
     // The timer itself, at its shortest interval, finds the dead card.
     const stop = startRefresher(sg.deps.dataSource, agentCards(settings), 1000, sg.deps.log);
     try {
-      const deadline = Date.now() + 8000;
-      while ((await cardRow(id)).available) {
-        assert.ok(Date.now() < deadline, 'the refresher did not mark the dead agent in 8 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(
+        'the refresher to mark the dead agent unavailable',
+        async () => !(await cardRow(id)).available,
+        8000,
+      );
     } finally {
       await stop();
     }

@@ -1,8 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, forbidden, notFound } from '@agentry/core';
+import { badInput, forbidden, idArgument, notFound } from '@agentry/core';
 import {
   isAdmin,
-  isUuid,
   pageSize,
   requireRole,
   requireUser,
@@ -32,10 +31,7 @@ const canSee = (ctx: SubgraphContext, agent: Agent) =>
   agent.providerId === ctx.identity.userId ||
   isAdmin(ctx);
 
-const agentId = (id: string) => {
-  if (!isUuid(id)) throw badInput('id must be an agent id.', { argument: 'id' });
-  return id;
-};
+const agentId = (id: string) => idArgument(id, 'id', 'an agent');
 
 @Resolver(() => Agent)
 export class AgentResolver {

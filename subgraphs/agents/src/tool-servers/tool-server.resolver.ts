@@ -1,7 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, forbidden, notFound } from '@agentry/core';
+import { forbidden, idArgument, notFound } from '@agentry/core';
 import {
-  isUuid,
   PageArgs,
   pageSize,
   requireRole,
@@ -34,11 +33,7 @@ import { visibleServers } from './tool-server.store';
 import { updateToolServer } from './update-tool-server';
 import { UpdateToolServerArgs } from './update-tool-server.input';
 
-const uuidArgument = (id: string, argument: string, what: string) => {
-  if (!isUuid(id)) throw badInput(`${argument} must be a ${what} id.`, { argument });
-  return id;
-};
-const serverId = (id: string, argument = 'id') => uuidArgument(id, argument, 'tool server');
+const serverId = (id: string, argument = 'id') => idArgument(id, argument, 'a tool server');
 
 @Resolver(() => ToolServer)
 export class ToolServerResolver {
@@ -170,7 +165,7 @@ export class ToolServerResolver {
   grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
     serverId(args.serverId, 'serverId');
-    uuidArgument(args.userId, 'userId', 'user');
+    idArgument(args.userId, 'userId', 'a user');
     return ctx.db.transaction((m) =>
       grantToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
     );
@@ -183,7 +178,7 @@ export class ToolServerResolver {
   revokeToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
     serverId(args.serverId, 'serverId');
-    uuidArgument(args.userId, 'userId', 'user');
+    idArgument(args.userId, 'userId', 'a user');
     return ctx.db.transaction((m) =>
       revokeToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
     );
