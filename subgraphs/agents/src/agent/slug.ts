@@ -1,4 +1,4 @@
-export const SLUG_MAX = 60;
+const SLUG_MAX = 60;
 
 const cut = (s: string, max: number) => s.slice(0, max).replace(/-+$/, '');
 

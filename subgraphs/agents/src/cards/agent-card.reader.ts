@@ -7,7 +7,7 @@ import { fieldsFromCreateInput, type AgentFields } from '../agent/agent-fields';
 import { AgentCapabilitiesInput } from '../agent/agent-capabilities.input';
 import { AgentSkillInput } from '../agent/agent-skill.input';
 import { CreateAgentInput } from '../agent/create-agent.input';
-import type { CardSettings } from '../env';
+import type { PeerSettings } from '../env';
 import { checkPeer } from '../shared/refresher';
 import { CARD_FIELDS, type CardCheck, type CardFields } from './card-check';
 
@@ -50,7 +50,7 @@ const messagesOf = (errors: ValidationError[], prefix = ''): string[] =>
  * follow the publisher's tags; only those beyond the tag limit are left out, since they are
  * the card's suggestions, not the publisher's choice.
  */
-export async function fieldsFromCard(
+async function fieldsFromCard(
   card: AgentCardInfo,
   cardUrl: string,
   listing: Listing,
@@ -88,7 +88,7 @@ export async function fieldsFromCard(
 export async function readAgentCard(
   cardUrl: string,
   listing: Listing,
-  settings: CardSettings,
+  settings: PeerSettings,
 ): Promise<AgentFields> {
   const card = await resolveAgentCard(cardUrl, settings);
   return fieldsFromCard(card, cardUrl, listing);
@@ -98,7 +98,7 @@ export async function readAgentCard(
 export function checkAgentCard(
   cardUrl: string,
   listing: Listing,
-  settings: CardSettings,
+  settings: PeerSettings,
 ): Promise<CardCheck> {
   return checkPeer(async () => {
     const fields = await readAgentCard(cardUrl, listing, settings);

@@ -24,7 +24,7 @@ export type CardFields = Pick<AgentFields, (typeof CARD_FIELDS)[number]>;
 export type CardCheck = Check<CardFields>;
 
 /** The longest reason stored for a failed check (the column allows this much). */
-export const CARD_ERROR_MAX = 500;
+const CARD_ERROR_MAX = 500;
 
 const now = () => 'now()';
 

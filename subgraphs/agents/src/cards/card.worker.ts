@@ -1,6 +1,6 @@
 import type { Agent } from '../agent/agent.entity';
 import { claimDueCards, type CardAgent } from '../agent/agent.store';
-import type { CardSettings } from '../env';
+import type { PeerSettings } from '../env';
 import type { RefreshTarget } from '../shared/refresher';
 import { checkAgentCard } from './agent-card.reader';
 import { recordCardCheck, type CardCheck } from './card-check';
@@ -11,7 +11,7 @@ import { recordCardCheck, type CardCheck } from './card-check';
  * stops answering become unavailable; they become available again once it answers.
  */
 export const agentCards = (
-  settings: CardSettings,
+  settings: PeerSettings,
 ): RefreshTarget<CardAgent, CardCheck, Agent, 'available' | 'unavailable'> => ({
   what: 'agent card',
   idField: 'agentId',

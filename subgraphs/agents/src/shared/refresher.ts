@@ -25,8 +25,8 @@ export async function checkPeer<T>(
 }
 
 /** Records one round claims at most, and how many it checks at once (a slow peer holds only its slot). */
-export const ROUND_SIZE = 50;
-export const ROUND_CONCURRENCY = 4;
+const ROUND_SIZE = 50;
+const ROUND_CONCURRENCY = 4;
 
 /**
  * Records a refresher keeps in step with the peers they describe (agent cards, MCP servers): how

@@ -14,7 +14,7 @@ export const allOf =
  * An absolute http(s) URL. Parsed with WHATWG URL rather than a regex, so `javascript:`,
  * `data:` and friends are refused and what is stored is what a client will fetch.
  */
-export function isHttpUrl(value: unknown): boolean {
+function isHttpUrl(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > URL_MAX || /\s/.test(value)) return false;
   try {
     const url = new URL(value);

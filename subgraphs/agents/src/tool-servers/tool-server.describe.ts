@@ -1,6 +1,6 @@
 import { badInput } from '@agentry/core';
 import { describeToolServer, type ToolServerDescription } from '@agentry/mcp-adapter';
-import type { ToolServerSettings } from '../env';
+import type { PeerSettings } from '../env';
 import { checkPeer, type Check } from '../shared/refresher';
 import type { ToolPrompt, ToolResource, ToolResourceTemplate } from './catalogue.type';
 import type { ToolAnnotations } from './tool.entity';
@@ -169,10 +169,7 @@ export function catalogueOf(d: ToolServerDescription, url: string): ToolCatalogu
  * Describes the live server through the MCP adapter. TOOL_UNREACHABLE (or TIMEOUT) when it does
  * not answer, BAD_USER_INPUT for a URL the SSRF guard refuses or a server beyond our limits.
  */
-export async function readToolServer(
-  url: string,
-  settings: ToolServerSettings,
-): Promise<ToolCatalogue> {
+export async function readToolServer(url: string, settings: PeerSettings): Promise<ToolCatalogue> {
   const description = await describeToolServer(url, {
     allowPrivate: settings.allowPrivate,
     timeoutMs: settings.timeoutMs,
@@ -181,10 +178,7 @@ export async function readToolServer(
 }
 
 /** Describes the server for a refresh; a failure is an outcome to record, not an error. */
-export const checkToolServer = (
-  url: string,
-  settings: ToolServerSettings,
-): Promise<ToolServerCheck> =>
+export const checkToolServer = (url: string, settings: PeerSettings): Promise<ToolServerCheck> =>
   // Whatever else broke, the server did not describe itself: record that, keep the details out.
   checkPeer(
     () => readToolServer(url, settings),

@@ -1,4 +1,4 @@
-import type { ToolServerSettings } from '../env';
+import type { PeerSettings } from '../env';
 import type { RefreshTarget } from '../shared/refresher';
 import { recordToolServerCheck } from './tool-server-check';
 import { checkToolServer, type ToolServerCheck } from './tool-server.describe';
@@ -10,7 +10,7 @@ import { claimDueServers } from './tool-server.store';
  * it recorded (and published only when it changed something).
  */
 export const toolServers = (
-  settings: ToolServerSettings,
+  settings: PeerSettings,
 ): RefreshTarget<ToolServer, ToolServerCheck, ToolServer, 'online' | 'unavailable'> => ({
   what: 'tool server',
   idField: 'toolServerId',

@@ -17,7 +17,7 @@ export class ToolAnnotations {
 }
 
 /** Tool ids are `<serverId>:<name>`; a uuid has no colon, so the first one splits. */
-export const toolId = (serverId: string, name: string) => `${serverId}:${name}`;
+const toolId = (serverId: string, name: string) => `${serverId}:${name}`;
 
 export function parseToolId(id: string): { serverId: string; name: string } | null {
   const at = id.indexOf(':');
