@@ -15,38 +15,34 @@ import {
 } from '@agentry/subgraph-kit';
 import { Agent } from './agent.entity';
 
-/*
- * The only code that runs SQL on agents.agents. Rows are selected with the entity's columns
- * (selectColumns) and turned into entities by TypeORM (`m.create`), so the decorators of
- * agent.entity.ts stay the one description of the table.
- */
+// The only code that runs SQL on agents.agents; columns and rows come from agent.entity.ts.
 
+/** Values to write to an agent, by property (see bindColumns). */
 export type AgentValues = ColumnValues<Agent>;
 
 /** The unique index that keeps one listing per card. */
 export const CARD_URL_KEY = 'agents_card_url_key';
 
 const columns = (m: EntityManager) => selectColumns(m, Agent, 'a');
-const agentsOf = (m: EntityManager, rows: object[]) => m.create(Agent, rows);
 
 /** A cursor position in newest-first order. */
 const CREATED_KEY = timeKey('a.created_at');
 
 /** Agents by id, in no particular order (any status: callers decide visibility). */
 export async function agentsById(m: EntityManager, ids: readonly string[]): Promise<Agent[]> {
-  const rows = await m.query(
+  const rows: object[] = await m.query(
     `SELECT ${columns(m)} FROM agents.agents a WHERE a.id = ANY($1::uuid[])`,
     [ids],
   );
-  return agentsOf(m, rows);
+  return m.create(Agent, rows);
 }
 
 export async function agentsBySlug(m: EntityManager, slugs: readonly string[]): Promise<Agent[]> {
-  const rows = await m.query(
+  const rows: object[] = await m.query(
     `SELECT ${columns(m)} FROM agents.agents a WHERE a.slug = ANY($1::text[])`,
     [slugs],
   );
-  return agentsOf(m, rows);
+  return m.create(Agent, rows);
 }
 
 function decodeRankCursor(after: string | undefined | null): CursorKey | null {
@@ -200,7 +196,9 @@ export async function agentsOfProviders(
 }
 
 export async function isCardListed(m: EntityManager, cardUrl: string): Promise<boolean> {
-  const rows = await m.query('SELECT 1 FROM agents.agents WHERE card_url = $1', [cardUrl]);
+  const rows: object[] = await m.query('SELECT 1 FROM agents.agents WHERE card_url = $1', [
+    cardUrl,
+  ]);
   return rows.length > 0;
 }
 
@@ -269,7 +267,7 @@ export type CardAgent = Agent & { cardUrl: string };
  * card_checked_at; SKIP LOCKED lets a round in another process take others meanwhile.
  */
 export async function claimDueCards(m: EntityManager, limit: number): Promise<CardAgent[]> {
-  const rows = await m.query(
+  const rows: object[] = await m.query(
     `WITH due AS (
          SELECT id FROM agents.agents
           WHERE card_url IS NOT NULL
@@ -283,5 +281,6 @@ export async function claimDueCards(m: EntityManager, limit: number): Promise<Ca
        SELECT ${columns(m)} FROM a`,
     [limit],
   );
-  return agentsOf(m, rows) as CardAgent[];
+  // card_url IS NOT NULL above.
+  return m.create(Agent, rows) as CardAgent[];
 }

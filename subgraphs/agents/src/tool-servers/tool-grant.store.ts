@@ -2,10 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { selectColumns } from '@agentry/subgraph-kit';
 import { ToolGrant } from './tool-grant.entity';
 
-/*
- * The only code that runs SQL on agents.tool_grants. Columns come from the entity
- * (selectColumns) and rows become entities through TypeORM (`m.create`).
- */
+// The only code that runs SQL on agents.tool_grants; columns and rows come from its entity.
 
 const columns = (m: EntityManager) => selectColumns(m, ToolGrant, 'g');
 

@@ -15,11 +15,7 @@ import {
 } from '@agentry/subgraph-kit';
 import { ToolServer } from './tool-server.entity';
 
-/*
- * The only code that runs SQL on agents.tool_servers (tools: tool.store.ts, grants:
- * tool-grant.store.ts). Columns come from the entity (selectColumns, bindColumns) and rows become
- * entities through TypeORM (`m.create`).
- */
+// The only code that runs SQL on agents.tool_servers; columns and rows come from its entity.
 
 /** The unique index that keeps one listing per endpoint. */
 export const SERVER_URL_KEY = 'tool_servers_url_key';

@@ -3,10 +3,7 @@ import { isUuid, selectColumns } from '@agentry/subgraph-kit';
 import { parseToolId, Tool } from './tool.entity';
 import type { CataloguedTool } from './tool-server.describe';
 
-/*
- * The only code that runs SQL on agents.tools. Columns come from the entity (selectColumns) and
- * rows become entities through TypeORM (`m.create`).
- */
+// The only code that runs SQL on agents.tools; columns and rows come from tool.entity.ts.
 
 const columns = (m: EntityManager) => selectColumns(m, Tool, 't');
 
