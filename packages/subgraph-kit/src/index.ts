@@ -7,4 +7,5 @@ export * from './periodic';
 export * from './server';
 export * from './sql';
 export * from './subgraph-env';
+export * from './writes';
 export * from './main';

@@ -1,10 +1,12 @@
 import type { SubgraphContext } from '@agentry/subgraph-kit';
-import type { CardSettings, ToolServerSettings } from './env';
+import type { PeerSettings } from './env';
 
 /** What the agents subgraph's resolvers need besides the kit's context. */
 export interface AgentsServices {
-  cards: CardSettings;
-  tools: ToolServerSettings;
+  /** How agent cards are fetched. */
+  cards: PeerSettings;
+  /** How MCP tool servers are reached. */
+  tools: PeerSettings;
 }
 
 export interface AgentsContext extends SubgraphContext, AgentsServices {}

@@ -30,26 +30,21 @@ export function loadAgentsEnv(env: NodeJS.ProcessEnv) {
   const allowPrivate = config.AGENTRY_ALLOW_PRIVATE_URLS ?? config.NODE_ENV !== 'production';
   return {
     ...config,
-    cards: { allowPrivate, timeoutMs: CARD_TIMEOUT_MS } satisfies CardSettings,
-    tools: { allowPrivate, timeoutMs: TOOL_SERVER_TIMEOUT_MS } satisfies ToolServerSettings,
+    cards: { allowPrivate, timeoutMs: CARD_TIMEOUT_MS } satisfies PeerSettings,
+    tools: { allowPrivate, timeoutMs: TOOL_SERVER_TIMEOUT_MS } satisfies PeerSettings,
   };
 }
-export type AgentsEnv = ReturnType<typeof loadAgentsEnv>;
 
 /** A card that takes longer than this to arrive counts as unreachable. */
-export const CARD_TIMEOUT_MS = 5000;
-
-/** How cards are fetched. */
-export interface CardSettings {
-  allowPrivate: boolean;
-  timeoutMs: number;
-}
+const CARD_TIMEOUT_MS = 5000;
 
 /** An MCP server that takes longer than this to describe itself counts as unreachable. */
-export const TOOL_SERVER_TIMEOUT_MS = 5000;
+const TOOL_SERVER_TIMEOUT_MS = 5000;
 
-/** How MCP tool servers are reached. */
-export interface ToolServerSettings {
+/** How a peer fetched on a user's behalf (an agent's card, an MCP server) is reached. */
+export interface PeerSettings {
+  /** Whether its URL may resolve to private, loopback or link-local addresses. */
   allowPrivate: boolean;
+  /** A peer slower than this counts as unreachable. */
   timeoutMs: number;
 }

@@ -1,27 +1,28 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
-import { agentReference } from './agent.reference';
-import { AgentResolver } from './agent.resolver';
-import { AgentDiscoveryResolver } from './agent-discovery.resolver';
-import {
-  ToolResolver,
-  toolReference,
-  ToolServerResolver,
-  toolServerReference,
-} from './tool-server.resolver';
-import { UserRefResolver, userRefReference } from './user-ref.resolver';
+import { agentReference } from './agent/agent.reference';
+import { AgentFacetsResolver } from './agent/agent-facets.resolver';
+import { AgentResolver } from './agent/agent.resolver';
+import { CardPreviewResolver } from './cards/card-preview.resolver';
+import { UserAgentsResolver } from './federated/user/user-agents.resolver';
+import { userReference } from './federated/user/user.reference';
+import { toolReference } from './tool-servers/tool.reference';
+import { ToolResolver } from './tool-servers/tool.resolver';
+import { toolServerReference } from './tool-servers/tool-server.reference';
+import { ToolServerResolver } from './tool-servers/tool-server.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({
     resolvers: [
       AgentResolver,
-      AgentDiscoveryResolver,
-      UserRefResolver,
+      AgentFacetsResolver,
+      CardPreviewResolver,
+      UserAgentsResolver,
       ToolServerResolver,
       ToolResolver,
     ],
     referenceResolvers: {
       Agent: agentReference,
-      User: userRefReference,
+      User: userReference,
       ToolServer: toolServerReference,
       Tool: toolReference,
     },

@@ -1,21 +1,25 @@
 import type { SubgraphFactory } from '@agentry/subgraph-kit';
-import { Agent } from './agent.entity';
-import { startCardRefresher } from './card-refresher';
+import { Agent } from './agent/agent.entity';
+import { agentCards } from './cards/card.worker';
 import type { AgentsContext, AgentsServices } from './context';
 import { loadAgentsEnv } from './env';
 import { InitAgents1764100000000 } from './migrations/1764100000000-init-agents';
 import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards';
 import { ToolServers1764800000000 } from './migrations/1764800000000-tool-servers';
 import { AgentReviews1764900000000 } from './migrations/1764900000000-agent-reviews';
-import { startRatingProjection } from './rating-projection.consumer';
+import { startRatingProjection } from './projections/agent-rating.consumer';
 import { buildSchema } from './schema';
-import { startToolServerRefresher } from './tool-server.refresher';
+import { startRefresher } from './shared/refresher';
+import { Tool } from './tool-servers/tool.entity';
+import { ToolGrant } from './tool-servers/tool-grant.entity';
+import { ToolServer } from './tool-servers/tool-server.entity';
+import { toolServers } from './tool-servers/tool-server.worker';
 
 export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (source) => {
   const env = loadAgentsEnv(source);
   return {
     name: 'agents',
-    entities: [Agent],
+    entities: [Agent, ToolServer, Tool, ToolGrant],
     migrations: [
       InitAgents1764100000000,
       AgentCards1764700000000,
@@ -25,18 +29,13 @@ export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (s
     buildSchema,
     start: async (deps) => {
       const stops = [
-        await startCardRefresher({
-          dataSource: deps.dataSource,
-          log: deps.log,
-          settings: env.cards,
-          intervalMs: env.AGENT_CARD_REFRESH_MS,
-        }),
-        await startToolServerRefresher({
-          dataSource: deps.dataSource,
-          log: deps.log,
-          settings: env.tools,
-          intervalMs: env.TOOL_SERVER_REFRESH_MS,
-        }),
+        startRefresher(deps.dataSource, agentCards(env.cards), env.AGENT_CARD_REFRESH_MS, deps.log),
+        startRefresher(
+          deps.dataSource,
+          toolServers(env.tools),
+          env.TOOL_SERVER_REFRESH_MS,
+          deps.log,
+        ),
         await startRatingProjection(deps),
       ];
       return {

@@ -2,16 +2,9 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  asAnonymous,
-  asUser,
-  codes,
-  gql,
-  ok,
-  startTestSubgraph,
-  type GraphQLResult,
-} from '@agentry/testing';
+import { asAnonymous, asUser, codes, gql, ok, sqlCount, startTestSubgraph } from '@agentry/testing';
 import { agentsSubgraph } from '../src/subgraph';
+import { noLeak } from './helpers';
 
 const AGENT_FIELDS = `id slug name description url version provider { id }
   skills { id name description tags examples }
@@ -65,18 +58,8 @@ describe('agents subgraph', () => {
     ok(await gql(sg.url, CREATE, { i: input(extra) }, auth ?? asPub)).createAgent;
   const rowCount = async () =>
     (await sg.deps.dataSource.query('SELECT count(*)::int AS n FROM agents.agents'))[0].n as number;
-  const sqlCount = async () => {
-    const res = await fetch(`${sg.url.replace('/graphql', '')}/debug/sql`);
-    return ((await res.json()) as { count: number }).count;
-  };
   const list = async (vars: Record<string, unknown>, auth?: Record<string, string>) =>
     ok(await gql(sg.url, LIST, vars, auth ?? (await asAnonymous()))).agents;
-  const noLeak = (res: GraphQLResult, label: string) =>
-    assert.doesNotMatch(
-      JSON.stringify(res),
-      /stacktrace|SELECT |INSERT |QueryFailedError|INTERNAL_SERVER_ERROR/,
-      label,
-    );
 
   it('creates an agent as a publisher, with a derived slug and normalised fields', async () => {
     const a = await create({
@@ -459,6 +442,8 @@ describe('agents subgraph', () => {
       category: 'events',
       cardUrl: null,
       available: true,
+      tags: ['test'],
+      skills: [{ id: 'run', name: 'Run', tags: ['x'] }],
     };
     assert.deepEqual(rows, [
       {
@@ -486,9 +471,9 @@ describe('agents subgraph', () => {
     }
     const anon = await asAnonymous();
     const measure = async (query: string, r: unknown[], check: (data: any) => void) => {
-      const before = await sqlCount();
+      const before = await sqlCount(sg.url);
       const data = ok(await gql(sg.url, query, { r }, anon));
-      const delta = (await sqlCount()) - before;
+      const delta = (await sqlCount(sg.url)) - before;
       check(data);
       return delta;
     };

@@ -5,18 +5,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
-import {
-  asAnonymous,
-  asUser,
-  codes,
-  gql,
-  ok,
-  startTestSubgraph,
-  type GraphQLResult,
-} from '@agentry/testing';
-import { refreshAgentCardsOnce, startCardRefresher } from '../src/card-refresher';
+import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph, waitFor } from '@agentry/testing';
+import { agentCards } from '../src/cards/card.worker';
+import { refreshRound, startRefresher } from '../src/shared/refresher';
 import { loadAgentsEnv } from '../src/env';
 import { agentsSubgraph } from '../src/subgraph';
+import { freePort, noLeak, portOf } from './helpers';
 
 const AGENT_FIELDS = `id slug name description url version provider { id }
   skills { id name description tags examples }
@@ -29,17 +23,6 @@ const CREATE = `mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } 
 const UPDATE = `mutation($id: ID!, $i: UpdateAgentInput!) { updateAgent(id: $id, input: $i) { id } }`;
 
 type Auth = Record<string, string>;
-
-/** A port nothing listens on: bound, then released. */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const portOf = (url: string) => Number(new URL(url).port);
 
 /** A valid A2A v1.0 card whose JSONRPC endpoint is `rpcUrl`. */
 const validCard = (rpcUrl: string, extra: Record<string, unknown> = {}) => ({
@@ -145,12 +128,6 @@ describe('registering agents from their A2A cards', () => {
         [id],
       )
     )[0];
-  const noLeak = (res: GraphQLResult, label: string) =>
-    assert.doesNotMatch(
-      JSON.stringify(res),
-      /stacktrace|SELECT |INSERT |QueryFailedError|INTERNAL_SERVER_ERROR/,
-      label,
-    );
   /** Proves a refused call wrote nothing: no agent, no event. */
   const writesNothing = async (call: () => Promise<void>) => {
     const [rows, evs] = [await rowCount(), await eventCount()];
@@ -211,6 +188,8 @@ describe('registering agents from their A2A cards', () => {
       category: 'demo',
       cardUrl: echo.cardUrl,
       available: true,
+      tags: ['mine', 'echo', 'demo'],
+      skills: [{ id: 'echo', name: 'Echo', tags: ['echo', 'demo'] }],
     });
 
     const listed = ok(
@@ -602,7 +581,7 @@ describe('registering agents from their A2A cards', () => {
     );
     const settings = { allowPrivate: true, timeoutMs: 2000 };
     const eventsBefore = await eventCount();
-    const quiet = await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const quiet = await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log);
     assert.ok(quiet.checked >= 5, `checked ${quiet.checked}`);
     assert.equal(await eventCount(), eventsBefore, 'unchanged cards publish nothing');
     const updatesOf = () =>
@@ -614,30 +593,25 @@ describe('registering agents from their A2A cards', () => {
 
     await failing.stop();
     // The timer itself, at its shortest interval, finds the dead card.
-    const stop = await startCardRefresher({
-      dataSource: sg.deps.dataSource,
-      log: sg.deps.log,
-      settings,
-      intervalMs: 1000,
-    });
+    const stop = startRefresher(sg.deps.dataSource, agentCards(settings), 1000, sg.deps.log);
     try {
-      const deadline = Date.now() + 8000;
-      while ((await cardRow(id)).available) {
-        assert.ok(Date.now() < deadline, 'the refresher did not mark the dead agent in 8 s');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(
+        'the refresher to mark the dead agent unavailable',
+        async () => !(await cardRow(id)).available,
+        8000,
+      );
     } finally {
       await stop();
     }
     assert.match((await cardRow(id)).card_error, /^AGENT_UNREACHABLE/);
     assert.equal(await updatesOf(), before + 1, 'the change was published once');
 
-    const again = await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const again = await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log);
     assert.ok(again.unavailable >= 1);
     assert.equal(await updatesOf(), before + 1, 'an unchanged outcome is not published again');
 
     agents.failing = await startExampleAgent('failing', { port: portOf(failing.url) });
-    await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log);
+    await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log);
     const row = await cardRow(id);
     assert.equal(row.available, true);
     assert.equal(row.card_error, null);
@@ -645,7 +619,7 @@ describe('registering agents from their A2A cards', () => {
     const [last] = (await events(id)).slice(-1);
     assert.equal(last.payload.available, true);
 
-    const limited = await refreshAgentCardsOnce(sg.deps.dataSource, settings, sg.deps.log, {
+    const limited = await refreshRound(sg.deps.dataSource, agentCards(settings), sg.deps.log, {
       limit: 2,
     });
     assert.equal(limited.checked, 2, 'a round reads at most its limit');

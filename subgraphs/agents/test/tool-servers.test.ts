@@ -1,23 +1,15 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startExampleMcpServer } from '@agentry/example-mcp';
-import {
-  asAnonymous,
-  asUser,
-  codes,
-  gql,
-  ok,
-  startTestSubgraph,
-  type GraphQLResult,
-} from '@agentry/testing';
+import { asAnonymous, asUser, codes, gql, ok, sqlCount, startTestSubgraph } from '@agentry/testing';
 import { loadAgentsEnv } from '../src/env';
 import { agentsSubgraph } from '../src/subgraph';
-import { catalogueOf } from '../src/tool-server.describe';
-import { refreshToolServersOnce } from '../src/tool-server.refresher';
+import { catalogueOf } from '../src/tool-servers/tool-server.describe';
+import { refreshRound } from '../src/shared/refresher';
+import { toolServers } from '../src/tool-servers/tool-server.worker';
+import { freePort, noLeak, portOf } from './helpers';
 
 type Auth = Record<string, string>;
 type McpServer = Awaited<ReturnType<typeof startExampleMcpServer>>;
@@ -44,16 +36,6 @@ const REFRESH = `mutation($id: ID!) { refreshToolServer(id: $id) { id status las
 const UPDATE = `mutation($id: ID!, $i: UpdateToolServerInput!) { updateToolServer(id: $id, input: $i) {
   id name public priceCredits tools { name priceCredits } } }`;
 
-/** A port nothing listens on: bound, then released. */
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-const portOf = (url: string) => Number(new URL(url).port);
 const names = (tools: { name: string }[]) => tools.map((t) => t.name).sort();
 
 describe('MCP tool servers', () => {
@@ -121,16 +103,6 @@ describe('MCP tool servers', () => {
     )[0];
   const eventsOf = (serverId: string) =>
     count('SELECT count(*)::int AS n FROM events.log WHERE key = $1', [serverId]);
-  const sqlCount = async () => {
-    const res = await fetch(`${sg.url.replace('/graphql', '')}/debug/sql`);
-    return ((await res.json()) as { count: number }).count;
-  };
-  const noLeak = (res: GraphQLResult, label: string) =>
-    assert.doesNotMatch(
-      JSON.stringify(res),
-      /stacktrace|SELECT |INSERT |QueryFailedError|INTERNAL_SERVER_ERROR/,
-      label,
-    );
   /** Proves a refused call wrote nothing: no server, tool, grant or event. */
   const writesNothing = async (call: () => Promise<void>) => {
     const before = await written();
@@ -587,7 +559,7 @@ describe('MCP tool servers', () => {
   it('the periodic round publishes only what changed', async () => {
     const settings = { allowPrivate: true, timeoutMs: 2000 };
     const quietBefore = await count('SELECT count(*)::int AS n FROM events.log');
-    const quiet = await refreshToolServersOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const quiet = await refreshRound(sg.deps.dataSource, toolServers(settings), sg.deps.log);
     assert.ok(quiet.checked >= 4, `checked ${quiet.checked}`);
     assert.equal(quiet.unavailable, 0);
     assert.equal(
@@ -598,12 +570,12 @@ describe('MCP tool servers', () => {
     const server = mcp.refreshable;
     await server.stop();
     const evs = await eventsOf(ids.refreshable);
-    const round = await refreshToolServersOnce(sg.deps.dataSource, settings, sg.deps.log);
+    const round = await refreshRound(sg.deps.dataSource, toolServers(settings), sg.deps.log);
     assert.ok(round.unavailable >= 1);
     assert.equal(await eventsOf(ids.refreshable), evs + 1);
     assert.equal((await lastEvent(ids.refreshable)).payload.status, 'UNAVAILABLE');
     mcp.refreshable = await startExampleMcpServer('calculator', { port: portOf(server.url) });
-    const limited = await refreshToolServersOnce(sg.deps.dataSource, settings, sg.deps.log, {
+    const limited = await refreshRound(sg.deps.dataSource, toolServers(settings), sg.deps.log, {
       limit: 2,
     });
     assert.equal(limited.checked, 2, 'a round reads at most its limit');
@@ -726,9 +698,9 @@ describe('MCP tool servers', () => {
     };
     const N1 = `{ toolServers(first: 20) { edges { node { tools { name } owner { id } } } } }`;
     const statements = async () => {
-      const before = await sqlCount();
+      const before = await sqlCount(sg.url);
       const res = ok(await gql(sg.url, N1, {}, asViewer));
-      return { n: (await sqlCount()) - before, edges: res.toolServers.edges };
+      return { n: (await sqlCount(sg.url)) - before, edges: res.toolServers.edges };
     };
     await registerN(0, 5);
     const five = await statements();

@@ -7,7 +7,7 @@ import {
   Subscription,
   type SubscribeResolverData,
 } from 'type-graphql';
-import { badInput, forbidden, notFound, uuidArgument } from '@agentry/core';
+import { badInput, forbidden, notFound, idArgument } from '@agentry/core';
 import { requireUser } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { canSeeTask } from '../task/task.access';
@@ -39,7 +39,7 @@ export class TaskSubscriptionResolver {
     }: SubscribeResolverData<unknown, Record<string, unknown>, TasksContext>) => {
       const ctx = context;
       requireUser(ctx, 'tasks:read');
-      const taskId = uuidArgument(args.taskId, 'taskId', 'a task id');
+      const taskId = idArgument(args.taskId, 'taskId', 'a task');
       const cursor = decodeEventCursor(args.after as string | undefined, taskId);
       const task = await taskLoader(ctx).load(taskId);
       if (!task) throw notFound('Task', taskId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { AppError, ErrorCode, conflict, forbidden, notFound, uuidArgument } from '@agentry/core';
+import { AppError, ErrorCode, conflict, forbidden, notFound, idArgument } from '@agentry/core';
 import { isAdmin, requireUser } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { TaskEventKind } from '../events/task-event-kind.type';
@@ -15,7 +15,7 @@ import { createTask, lockTask, recordEvent } from './task.store';
 
 /** The task, if the caller is its requester (or an admin); NOT_FOUND / FORBIDDEN otherwise. */
 async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<Task> {
-  uuidArgument(taskId, 'taskId', 'a task id');
+  idArgument(taskId, 'taskId', 'a task');
   const task = await taskLoader(ctx).load(taskId);
   if (!task) throw notFound('Task', taskId);
   if (task.requesterId !== userId && !isAdmin(ctx))
@@ -35,7 +35,7 @@ export class TaskCommandsResolver {
     @Ctx() ctx: TasksContext,
   ): Promise<Task> {
     const requesterId = requireUser(ctx, 'tasks:write');
-    uuidArgument(agentId, 'agentId', 'an agent id');
+    idArgument(agentId, 'agentId', 'an agent');
     await taskInputToParts(input);
     const { billing, queue, runner } = ctx.services;
     const agent = await findAgent(ctx.db, agentId);

@@ -1,5 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { forbidden, notFound, uuidArgument } from '@agentry/core';
+import { forbidden, notFound, idArgument } from '@agentry/core';
 import {
   PageArgs,
   pageSize,
@@ -29,7 +29,7 @@ export class TaskResolver {
   })
   async task(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<Task> {
     requireUser(ctx, 'tasks:read');
-    uuidArgument(id, 'id', 'a task id');
+    idArgument(id, 'id', 'a task');
     const task = await taskLoader(ctx).load(id);
     if (!task) throw notFound('Task', id);
     if (!canSeeTask(ctx, task))

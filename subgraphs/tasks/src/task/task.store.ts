@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { badInput, conflict, notFound, uuidArgument } from '@agentry/core';
+import { badInput, conflict, notFound, idArgument } from '@agentry/core';
 import { publishEvents, type DomainEvent } from '@agentry/events';
 import { inTransaction, selectColumns, type Db } from '@agentry/subgraph-kit';
 import { TaskEventKind } from '../events/task-event-kind.type';
@@ -81,8 +81,8 @@ export interface NewTask {
 
 /** Creates a SUBMITTED task whose first event (sequence 1) is the requester's message. */
 export async function createTask(db: Db, task: NewTask): Promise<Task> {
-  uuidArgument(task.agentId, 'agentId', 'an agent id');
-  uuidArgument(task.requesterId, 'requesterId', 'a user id');
+  idArgument(task.agentId, 'agentId', 'an agent');
+  idArgument(task.requesterId, 'requesterId', 'a user');
   if (task.contextId != null && !isShortId(task.contextId))
     throw badInput(`contextId must be 1 to ${STORE_LIMITS.id} characters.`, {
       argument: 'contextId',
@@ -124,7 +124,7 @@ export async function recordEvent(
   taskId: string,
   input: TaskEventInput,
 ): Promise<RecordedEvent> {
-  uuidArgument(taskId, 'taskId', 'a task id');
+  idArgument(taskId, 'taskId', 'a task');
   const checked = checkEventInput(input);
   return inTransaction(db, (m) => appendEvent(m, taskId, checked));
 }

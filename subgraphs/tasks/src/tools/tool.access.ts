@@ -1,4 +1,4 @@
-import { forbidden, notFound, uuidArgument } from '@agentry/core';
+import { forbidden, notFound, idArgument } from '@agentry/core';
 import { isAdmin, requireUser } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { findToolGrant, findToolServer } from '../projections/tool-server-projection.store';
@@ -9,7 +9,7 @@ import { findToolGrant, findToolServer } from '../projections/tool-server-projec
  */
 export async function usableServer(ctx: TasksContext, serverId: string, tool: string | null) {
   const userId = requireUser(ctx, 'tools:call');
-  uuidArgument(serverId, 'serverId', 'a tool server id');
+  idArgument(serverId, 'serverId', 'a tool server');
   const server = await findToolServer(ctx.db, serverId);
   if (!server) throw notFound('Tool server', serverId);
   if (server.ownerId === userId || server.public || isAdmin(ctx)) return { server, userId };

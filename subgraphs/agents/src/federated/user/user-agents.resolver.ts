@@ -1,0 +1,17 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { AgentConnection } from '../../agent/agent.entity';
+import { publishedAgentsLoader } from '../../agent/agent.loader';
+import { UserStub } from './user.stub';
+
+/** The fields the agents subgraph adds to User. */
+@Resolver(() => UserStub)
+export class UserAgentsResolver {
+  @FieldResolver(() => AgentConnection, {
+    description:
+      "The user's agents, newest first: all of them for the user (and admins), PUBLISHED ones for others.",
+  })
+  publishedAgents(@Root() user: UserStub, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
+    return publishedAgentsLoader(ctx, args).load(user.id);
+  }
+}

@@ -1,9 +1,0 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
-
-/** The users subgraph's User, extended here with the agents a user publishes. */
-@Directive('@key(fields: "id")')
-@ObjectType('User')
-export class UserRef {
-  @Field(() => ID)
-  id!: string;
-}
