@@ -1,5 +1,6 @@
 export * from './config';
 export * from './errors';
+export * from './id-argument';
 export * from './identity';
 export * from './ids';
 export * from './logger';
