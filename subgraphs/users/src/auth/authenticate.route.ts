@@ -1,7 +1,8 @@
 import express from 'express';
 import { IDENTITY_HEADER } from '@agentry/core';
 import type { SubgraphDeps } from '@agentry/subgraph-kit';
-import { API_KEY_PATTERN, hashApiKey } from './session';
+import { API_KEY_PATTERN, hashApiKey } from '../api-key/api-key-secret';
+import { authenticateApiKey } from '../api-key/api-key.store';
 
 /**
  * `POST /internal/authenticate {apiKey}` — the gateway turns an API key into an identity here,
@@ -21,25 +22,12 @@ export function authenticateRoute(app: express.Express, deps: SubgraphDeps) {
       return;
     }
     try {
-      // Marks use at most every 30 s per key, so a busy key does not write on every request.
-      const rows = await deps.dataSource.query(
-        `WITH k AS (
-           SELECT k.id, k.user_id, k.scopes, u.roles, k.last_used_at
-             FROM users.api_keys k JOIN users.users u ON u.id = k.user_id
-            WHERE k.secret_hash = $1 AND k.revoked_at IS NULL
-         ), touched AS (
-           UPDATE users.api_keys SET last_used_at = now()
-            WHERE id IN (SELECT id FROM k WHERE last_used_at IS NULL OR last_used_at < now() - interval '30 seconds')
-         )
-         SELECT id, user_id, scopes, roles FROM k`,
-        [hashApiKey(apiKey)],
-      );
-      if (!rows.length) {
+      const identity = await authenticateApiKey(deps.dataSource, hashApiKey(apiKey));
+      if (!identity) {
         res.status(404).json({ error: 'unknown key' });
         return;
       }
-      const [k] = rows;
-      res.json({ apiKeyId: k.id, userId: k.user_id, roles: k.roles, scopes: k.scopes });
+      res.json(identity);
     } catch (err) {
       deps.log.error({ err }, 'api key lookup failed');
       res.status(500).json({ error: 'internal error' });

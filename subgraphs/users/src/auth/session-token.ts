@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 
 /** Session tokens are verified by the gateway (gateway/src/authenticate.ts) with the same secret. */
-export const SESSION_ISSUER = 'agentry-users';
-export const SESSION_AUDIENCE = 'agentry';
+const SESSION_ISSUER = 'agentry-users';
+const SESSION_AUDIENCE = 'agentry';
 
 export async function signSessionToken(
   secret: string,
@@ -20,14 +19,3 @@ export async function signSessionToken(
     .setExpirationTime(ttl)
     .sign(new TextEncoder().encode(secret));
 }
-
-/** API keys look like `agy_<8 lowercase chars>_<43 chars>`; the first part is the display prefix. */
-export const API_KEY_PATTERN = /^agy_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
-
-export function newApiKeySecret() {
-  const prefix = `agy_${randomBytes(6).toString('hex').slice(0, 8)}`;
-  const secret = `${prefix}_${randomBytes(32).toString('base64url')}`;
-  return { prefix, secret, secretHash: hashApiKey(secret) };
-}
-
-export const hashApiKey = (secret: string) => createHash('sha256').update(secret).digest('hex');

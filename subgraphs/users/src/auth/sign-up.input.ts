@@ -1,15 +1,5 @@
-import {
-  ArrayMaxSize,
-  ArrayNotEmpty,
-  IsEmail,
-  IsIn,
-  IsOptional,
-  Length,
-  MaxLength,
-  Matches,
-} from 'class-validator';
-import { ArgsType, Field, InputType } from 'type-graphql';
-import { API_KEY_SCOPES } from '@agentry/core';
+import { IsEmail, IsOptional, Length, MaxLength, Matches } from 'class-validator';
+import { Field, InputType } from 'type-graphql';
 
 @InputType()
 export class SignUpInput {
@@ -30,44 +20,4 @@ export class SignUpInput {
   @Field({ nullable: true, description: 'Also become a PUBLISHER, who may publish agents.' })
   @IsOptional()
   publisher?: boolean;
-}
-
-@ArgsType()
-export class SignInArgs {
-  @Field()
-  @MaxLength(254)
-  email!: string;
-
-  @Field()
-  @MaxLength(200)
-  password!: string;
-}
-
-@InputType()
-export class UpdateProfileInput {
-  @Field({ nullable: true })
-  @IsOptional()
-  @Length(1, 100, { message: 'name must be 1 to 100 characters long' })
-  @Matches(/\S/, { message: 'name must not be blank' })
-  name?: string;
-
-  @Field({ nullable: true, description: 'Become a PUBLISHER (cannot be undone here).' })
-  @IsOptional()
-  publisher?: boolean;
-}
-
-@ArgsType()
-export class CreateApiKeyArgs {
-  @Field()
-  @Length(1, 100, { message: 'name must be 1 to 100 characters long' })
-  name!: string;
-
-  @Field(() => [String], { description: `Any of: ${API_KEY_SCOPES.join(', ')}.` })
-  @ArrayNotEmpty({ message: 'scopes must name at least one scope' })
-  @ArrayMaxSize(API_KEY_SCOPES.length)
-  @IsIn(API_KEY_SCOPES as unknown as string[], {
-    each: true,
-    message: `each scope must be one of: ${API_KEY_SCOPES.join(', ')}`,
-  })
-  scopes!: string[];
 }

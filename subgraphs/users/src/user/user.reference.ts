@@ -1,5 +1,5 @@
-import type { UsersContext } from './context';
 import { isUuid } from '@agentry/subgraph-kit';
+import type { UsersContext } from '../context';
 import { userLoader } from './user.loader';
 
 export const userReference = {
