@@ -1,15 +1,9 @@
 import { Directive, Field, ID, ObjectType } from 'type-graphql';
-import { isUuid } from '@agentry/subgraph-kit';
 
 /** The tasks subgraph's Task, to which billing adds `cost`. */
 @Directive('@key(fields: "id")')
 @ObjectType('Task')
-export class TaskRef {
+export class TaskStub {
   @Field(() => ID)
   id!: string;
 }
-
-export const taskReference = {
-  __resolveReference: (ref: { id: string }) =>
-    isUuid(ref.id) ? { id: ref.id.toLowerCase() } : null,
-};

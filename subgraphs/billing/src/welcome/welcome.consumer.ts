@@ -1,8 +1,8 @@
 import { startConsumer } from '@agentry/events';
 import type { SubgraphDeps } from '@agentry/subgraph-kit';
-import { grantWelcome } from './ledger';
+import { grantWelcome } from '../ledger/ledger.store';
 
-export const WELCOME_CONSUMER = 'billing.wallets';
+const WELCOME_CONSUMER = 'billing.wallets';
 
 /**
  * Opens a wallet for every new user and grants the welcome credits, in the consumer's own

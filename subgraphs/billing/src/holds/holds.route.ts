@@ -3,11 +3,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppError, ErrorCode, IDENTITY_HEADER, type Identity } from '@agentry/core';
 import type { Consumer } from '@agentry/events';
 import { isUuid, type SubgraphDeps } from '@agentry/subgraph-kit';
-import { catchUpCommitted } from './catch-up';
-import { hold, holdState, release } from './ledger';
+import { catchUpCommitted } from '../catch-up';
+import { availableOf, hold, holdState, release } from '../ledger/ledger.store';
 
 /** The largest price a task may hold (the agents subgraph caps prices the same way). */
-export const MAX_HOLD_CREDITS = 1_000_000;
+const MAX_HOLD_CREDITS = 1_000_000;
 
 const STATUS: Partial<Record<string, number>> = {
   [ErrorCode.BAD_USER_INPUT]: 400,
@@ -89,7 +89,7 @@ function bodyErrors(deps: SubgraphDeps) {
 }
 
 /** `{taskId, amount}` and nothing else; the wallet comes from the identity, never the body. */
-export function parseHoldBody(body: unknown): { taskId: string; amount: number } | string {
+function parseHoldBody(body: unknown): { taskId: string; amount: number } | string {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return 'The body must be a JSON object {taskId, amount}.';
   const extra = Object.keys(body).filter((k) => k !== 'taskId' && k !== 'amount');
@@ -104,14 +104,6 @@ export function parseHoldBody(body: unknown): { taskId: string; amount: number }
   )
     return `amount must be a whole number of credits from 0 to ${MAX_HOLD_CREDITS}.`;
   return { taskId: taskId.toLowerCase(), amount };
-}
-
-async function availableOf(deps: SubgraphDeps, userId: string): Promise<number | null> {
-  const [row] = await deps.dataSource.query(
-    'SELECT (balance - held)::bigint AS available FROM billing.wallets WHERE user_id = $1',
-    [userId],
-  );
-  return row ? Number(row.available) : null;
 }
 
 /**
@@ -144,7 +136,11 @@ export function holdsRoutes(app: express.Express, deps: SubgraphDeps, welcomeGra
               ErrorCode.CONFLICT,
               `Task ${taskId} already holds credits with other parameters.`,
             );
-          res.json({ taskId, amount, available: (await availableOf(deps, userId)) ?? 0 });
+          res.json({
+            taskId,
+            amount,
+            available: (await availableOf(deps.dataSource, userId)) ?? 0,
+          });
           return;
         }
         const result = await hold(deps.dataSource, { userId, taskId, amount }).catch(
@@ -156,7 +152,7 @@ export function holdsRoutes(app: express.Express, deps: SubgraphDeps, welcomeGra
             if (!nothingAvailable) throw err;
             // No wallet may mean a sign-up a moment ago whose welcome grant is still in the
             // events log; the consumer may also have opened it since the hold looked.
-            const now = await availableOf(deps, userId);
+            const now = await availableOf(deps.dataSource, userId);
             if (now === 0) throw err;
             if (now === null) {
               await catchUpCommitted(welcomeGrants, deps.dataSource);

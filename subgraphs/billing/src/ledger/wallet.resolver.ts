@@ -1,25 +1,14 @@
 import { Args, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { AppError, ErrorCode, forbidden } from '@agentry/core';
-import {
-  Connection,
-  PageArgs,
-  decodeCursor,
-  isAdmin,
-  pageSize,
-  requireRole,
-  requireUser,
-  type Page,
-} from '@agentry/subgraph-kit';
-import type { BillingContext } from './context';
-import { catchUpCommitted } from './catch-up';
+import { AppError, ErrorCode } from '@agentry/core';
+import { PageArgs, decodeCursor, pageSize, requireRole, type Page } from '@agentry/subgraph-kit';
+import { catchUpCommitted } from '../catch-up';
+import type { BillingContext } from '../context';
 import { GrantCreditsArgs } from './grant-credits.args';
-import { LedgerEntry } from './ledger-entry.entity';
-import { grant } from './ledger';
-import { UserRef } from './user-ref';
-import { Wallet, emptyWallet } from './wallet.entity';
-import { afterSeq, walletEntriesLoader, walletLoader } from './wallet.loader';
-
-export const LedgerEntryConnection = Connection('LedgerEntry', LedgerEntry);
+import { LedgerEntryConnection } from './ledger-entry-connection.type';
+import type { LedgerEntry } from './ledger-entry.entity';
+import { grant } from './ledger.store';
+import { Wallet } from './wallet.entity';
+import { afterSeq, walletEntriesLoader } from './wallet.loader';
 
 @Resolver(() => Wallet)
 export class WalletResolver {
@@ -38,23 +27,7 @@ export class WalletResolver {
       wallet.userId,
     );
   }
-}
 
-@Resolver(() => UserRef)
-export class UserWalletResolver {
-  @FieldResolver(() => Wallet, {
-    description: "The user's credits (the user themself, scope billing:read, or an admin).",
-  })
-  async wallet(@Root() user: UserRef, @Ctx() ctx: BillingContext): Promise<Wallet> {
-    const callerId = requireUser(ctx, 'billing:read');
-    if (callerId !== user.id && !isAdmin(ctx)) throw forbidden('You can only see your own wallet.');
-    // No row yet even after catching up: the user's registration is still in flight.
-    return (await walletLoader(ctx).load(user.id)) ?? emptyWallet(user.id);
-  }
-}
-
-@Resolver()
-export class GrantCreditsResolver {
   @Mutation(() => Wallet, { description: "Adds credits to a user's wallet (ADMIN only)." })
   async grantCredits(
     @Args() { userId, amount, reason }: GrantCreditsArgs,

@@ -2,14 +2,11 @@ import type { EntityManager } from 'typeorm';
 import { AppError, ErrorCode, type Logger } from '@agentry/core';
 import { startConsumer, type PayloadOf, type StoredEvent } from '@agentry/events';
 import type { SubgraphDeps } from '@agentry/subgraph-kit';
-import { capture, holdState, release } from './ledger';
+import { capture, holdState, release } from '../ledger/ledger.store';
+import { markSeen } from './tasks-seen.store';
 
 export const SETTLEMENT_CONSUMER = 'billing.task-settlement';
-export const SETTLEMENT_TOPICS = [
-  'task.completed',
-  'task.state_changed',
-  'tool.call_settled',
-] as const;
+const SETTLEMENT_TOPICS = ['task.completed', 'task.state_changed', 'tool.call_settled'] as const;
 type SettlementEvent = StoredEvent<(typeof SETTLEMENT_TOPICS)[number]>;
 
 /** Terminal states that mean the requester pays nothing. */
@@ -49,22 +46,11 @@ async function step(
   }
 }
 
-/** Remembers that the task exists (the orphan sweeper leaves holds of seen tasks alone). */
-async function markSeen(m: EntityManager, taskId: string, state: string, sequence: number | null) {
-  await m.query(
-    `INSERT INTO billing.tasks_seen AS s (task_id, state, sequence) VALUES ($1, $2, $3)
-     ON CONFLICT (task_id) DO UPDATE SET state = excluded.state, sequence = excluded.sequence,
-       updated_at = now()
-     WHERE s.sequence IS NULL OR excluded.sequence IS NULL OR s.sequence <= excluded.sequence`,
-    [taskId, state, sequence],
-  );
-}
-
 /**
  * Applies one task event to the ledger, exactly once (the ledger is keyed by task, so even a
  * replayed event moves nothing twice).
  */
-export async function settleTaskEvent(
+async function settleTaskEvent(
   event: SettlementEvent,
   manager: EntityManager,
   log: Logger,

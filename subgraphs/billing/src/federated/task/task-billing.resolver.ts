@@ -1,17 +1,17 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { forbidden } from '@agentry/core';
 import { isAdmin, requireUser } from '@agentry/subgraph-kit';
-import type { BillingContext } from './context';
-import { TaskRef } from './task-ref';
-import { taskCostLoader } from './wallet.loader';
+import type { BillingContext } from '../../context';
+import { taskCostLoader } from './task-cost.loader';
+import { TaskStub } from './task.stub';
 
-@Resolver(() => TaskRef)
-export class TaskCostResolver {
+@Resolver(() => TaskStub)
+export class TaskBillingResolver {
   @FieldResolver(() => Int, {
     nullable: true,
     description: 'Credits the requester paid for this task; null until it is paid for.',
   })
-  async cost(@Root() task: TaskRef, @Ctx() ctx: BillingContext): Promise<number | null> {
+  async cost(@Root() task: TaskStub, @Ctx() ctx: BillingContext): Promise<number | null> {
     const callerId = requireUser(ctx, 'tasks:read');
     const cost = await taskCostLoader(ctx).load(task.id);
     if (!cost) return null;

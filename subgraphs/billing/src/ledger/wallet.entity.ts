@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { bigintAsNumber } from './bigint';
+import { bigintAsNumber } from './bigint.transformer';
 
 /** The fixed wallet that receives platform fees (created by the migration). */
 export const PLATFORM_WALLET_ID = '00000000-0000-0000-0000-000000000000';
@@ -37,22 +37,5 @@ export function emptyWallet(userId: string): Wallet {
     held: 0,
     createdAt: new Date(0),
     updatedAt: new Date(0),
-  });
-}
-
-/** A wallet row read with raw SQL (bigints arrive as strings). */
-export function walletFromRow(row: {
-  user_id: string;
-  balance: string | number;
-  held: string | number;
-  created_at: Date;
-  updated_at: Date;
-}): Wallet {
-  return Object.assign(new Wallet(), {
-    userId: row.user_id,
-    balance: Number(row.balance),
-    held: Number(row.held),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
   });
 }

@@ -1,27 +1,19 @@
-import { DataSource, type EntityManager } from 'typeorm';
-import { AppError, ErrorCode, badInput, conflict, notFound } from '@agentry/core';
-import { isUuid } from '@agentry/subgraph-kit';
-import {
-  LedgerEntryKind,
-  ledgerEntryFromRow,
-  type LedgerEntry,
-  type LedgerEntryRow,
-} from './ledger-entry.entity';
-import { PLATFORM_WALLET_ID, walletFromRow, type Wallet } from './wallet.entity';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { AppError, ErrorCode, badInput, conflict, idArgument, notFound } from '@agentry/core';
+import { fromRows, selectColumns, type Db } from '@agentry/subgraph-kit';
+import { LedgerEntry, LedgerEntryKind } from './ledger-entry.entity';
+import { PLATFORM_WALLET_ID, Wallet } from './wallet.entity';
 
-/**
- * The ledger service: the only code that moves credits. Each call is one transaction (its own,
- * or a savepoint inside the caller's, e.g. an event consumer's) that locks the wallets it
- * touches, appends entries and writes the wallet rows; the CHECK constraints are the last guard
- * against a negative balance. Calls with an idempotency key can be repeated safely.
+/*
+ * The ledger store: the only code that runs SQL on billing.wallets and billing.ledger_entries,
+ * and so the only code that moves credits. Each movement is one transaction (its own, or a
+ * savepoint inside the caller's, e.g. an event consumer's) that locks the wallets it touches,
+ * appends entries and writes the wallet rows; the CHECK constraints are the last guard against a
+ * negative balance. Movements with an idempotency key can be repeated safely.
  */
-export type Db = DataSource | EntityManager;
 
 /** Upper bound for one movement; keeps balances far inside GraphQL's 32-bit Int. */
 const MAX_AMOUNT = 1_000_000_000;
-
-const ENTRY_COLUMNS = `id, seq, user_id, kind, amount, balance_delta, held_delta, balance_after,
-  held_after, task_id, reason, idempotency_key, created_at`;
 
 /** How each kind changes [balance, held]; mirrors the ledger_entries_kind_effect CHECK. */
 const EFFECT: Record<LedgerEntryKind, (amount: number) => [number, number]> = {
@@ -34,10 +26,10 @@ const EFFECT: Record<LedgerEntryKind, (amount: number) => [number, number]> = {
   [LedgerEntryKind.CAPTURE]: (a) => [-a, -a],
 };
 
-export const holdKey = (taskId: string) => `hold:${taskId}`;
-export const captureKey = (taskId: string) => `capture:${taskId}`;
-export const releaseKey = (taskId: string) => `release:${taskId}`;
-export const welcomeKey = (userId: string) => `welcome:${userId}`;
+const holdKey = (taskId: string) => `hold:${taskId}`;
+const captureKey = (taskId: string) => `capture:${taskId}`;
+const releaseKey = (taskId: string) => `release:${taskId}`;
+const welcomeKey = (userId: string) => `welcome:${userId}`;
 // A capture writes up to three entries; each carries its own key so each exists at most once.
 const payoutKey = (taskId: string) => `capture:${taskId}:payout`;
 const feeKey = (taskId: string) => `capture:${taskId}:fee`;
@@ -48,12 +40,6 @@ const insufficient = (required: number, available: number) =>
     `This needs ${required} credits but only ${available} are available; ask for a grant or wait for running tasks to finish.`,
     { required, available },
   );
-
-function checkId(value: string, what: string): string {
-  if (typeof value !== 'string' || !isUuid(value)) throw badInput(`${what} must be a UUID.`);
-  // Lower case so that the lock order below is the same everywhere.
-  return value.toLowerCase();
-}
 
 function checkAmount(amount: number): number {
   if (!Number.isSafeInteger(amount) || amount < 1 || amount > MAX_AMOUNT) {
@@ -68,11 +54,14 @@ const isKeyRace = (err: unknown) => {
 };
 
 /**
- * One transaction per call. Two calls with the same key may both find it unused (they may lock
- * different wallets, e.g. a key reused for another user); the unique index lets only one insert,
- * and the loser runs again to see the winner's entry.
+ * One transaction per movement. Not the kit's `inTransaction`, which joins an open transaction
+ * as it is: a movement inside a caller's transaction (a consumer's) runs in a SAVEPOINT here, so
+ * that losing an idempotency-key race undoes only the movement and it can run again. Two calls
+ * with the same key may both find it unused (they may lock different wallets, e.g. a key reused
+ * for another user); the unique index lets only one insert, and the loser runs again to see the
+ * winner's entry.
  */
-async function inTransaction<T>(db: Db, work: (m: EntityManager) => Promise<T>): Promise<T> {
+async function ledgerTransaction<T>(db: Db, work: (m: EntityManager) => Promise<T>): Promise<T> {
   const manager = db instanceof DataSource ? db.manager : db;
   try {
     return await manager.transaction(work);
@@ -84,32 +73,27 @@ async function inTransaction<T>(db: Db, work: (m: EntityManager) => Promise<T>):
 
 /**
  * Locks wallet rows in ascending user_id order: every ledger call locks in the same order, so
- * two calls touching the same wallets queue instead of deadlocking. (LockRows sits above the
- * Sort in the plan, so rows are locked in ORDER BY order.)
+ * two calls touching the same wallets queue instead of deadlocking (ids are lower-cased by
+ * idArgument first). LockRows sits above the Sort in the plan, so rows are locked in ORDER BY
+ * order.
  */
 async function lockWallets(m: EntityManager, userIds: string[]): Promise<Map<string, Wallet>> {
   const ids = [...new Set(userIds)].sort();
   const rows = await m.query(
-    `SELECT user_id, balance, held, created_at, updated_at FROM billing.wallets
-      WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE`,
+    `SELECT ${selectColumns(m, Wallet, 'w')} FROM billing.wallets w
+      WHERE w.user_id = ANY($1::uuid[]) ORDER BY w.user_id FOR UPDATE`,
     [ids],
   );
-  return new Map(
-    rows.map((r: Parameters<typeof walletFromRow>[0]) => [r.user_id, walletFromRow(r)]),
-  );
+  return new Map(fromRows(m, Wallet, rows).map((w) => [w.userId, w]));
 }
 
 async function entriesByKey(m: EntityManager, keys: string[]): Promise<Map<string, LedgerEntry>> {
   const rows = await m.query(
-    `SELECT ${ENTRY_COLUMNS} FROM billing.ledger_entries WHERE idempotency_key = ANY($1::text[])`,
+    `SELECT ${selectColumns(m, LedgerEntry, 'e')} FROM billing.ledger_entries e
+      WHERE e.idempotency_key = ANY($1::text[])`,
     [keys],
   );
-  return new Map(
-    rows.map((r: LedgerEntryRow & { idempotency_key: string }) => [
-      r.idempotency_key,
-      ledgerEntryFromRow(r),
-    ]),
-  );
+  return new Map(fromRows(m, LedgerEntry, rows).map((e) => [e.idempotencyKey!, e]));
 }
 
 interface NewEntry {
@@ -125,12 +109,12 @@ async function append(m: EntityManager, wallet: Wallet, e: NewEntry): Promise<Le
   const [balanceDelta, heldDelta] = EFFECT[e.kind](e.amount);
   const balanceAfter = wallet.balance + balanceDelta;
   const heldAfter = wallet.held + heldDelta;
-  const [row] = await m.query(
-    `INSERT INTO billing.ledger_entries
+  const rows = await m.query(
+    `INSERT INTO billing.ledger_entries AS e
        (user_id, kind, amount, balance_delta, held_delta, balance_after, held_after, task_id,
         reason, idempotency_key)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     RETURNING ${ENTRY_COLUMNS}`,
+     RETURNING ${selectColumns(m, LedgerEntry, 'e')}`,
     [
       wallet.userId,
       e.kind,
@@ -146,7 +130,7 @@ async function append(m: EntityManager, wallet: Wallet, e: NewEntry): Promise<Le
   );
   wallet.balance = balanceAfter;
   wallet.held = heldAfter;
-  return ledgerEntryFromRow(row);
+  return fromRows(m, LedgerEntry, rows)[0];
 }
 
 async function saveWallets(m: EntityManager, wallets: Wallet[]) {
@@ -161,7 +145,7 @@ async function saveWallets(m: EntityManager, wallets: Wallet[]) {
 
 /** Creates an empty wallet if the user has none; true if it was created. */
 export async function ensureWallet(manager: EntityManager, userId: string): Promise<boolean> {
-  const id = checkId(userId, 'userId');
+  const id = idArgument(userId, 'userId', 'a user');
   const rows = await manager.query(
     `INSERT INTO billing.wallets (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING
      RETURNING user_id`,
@@ -188,13 +172,13 @@ export interface EntryResult {
 
 /** Adds credits to an existing wallet (NOT_FOUND without one). */
 export async function grant(db: Db, params: GrantParams): Promise<EntryResult> {
-  const userId = checkId(params.userId, 'userId');
+  const userId = idArgument(params.userId, 'userId', 'a user');
   const amount = checkAmount(params.amount);
   const reason = params.reason.trim();
   if (!reason || reason.length > 500) throw badInput('reason must be 1 to 500 characters long.');
   if (params.key !== undefined && (!params.key || params.key.length > 200))
     throw badInput('key must be 1 to 200 characters long.');
-  return inTransaction(db, async (m) => {
+  return ledgerTransaction(db, async (m) => {
     const wallet = (await lockWallets(m, [userId])).get(userId);
     if (params.key) {
       const earlier = (await entriesByKey(m, [params.key])).get(params.key);
@@ -239,11 +223,11 @@ export interface HoldParams {
 
 /** Reserves credits for a task (INSUFFICIENT_CREDITS unless available >= amount); once per task. */
 export async function hold(db: Db, params: HoldParams): Promise<EntryResult> {
-  const userId = checkId(params.userId, 'userId');
-  const taskId = checkId(params.taskId, 'taskId');
+  const userId = idArgument(params.userId, 'userId', 'a user');
+  const taskId = idArgument(params.taskId, 'taskId', 'a task');
   const amount = checkAmount(params.amount);
   const key = holdKey(taskId);
-  return inTransaction(db, async (m) => {
+  return ledgerTransaction(db, async (m) => {
     const wallet = (await lockWallets(m, [userId])).get(userId);
     const earlier = (await entriesByKey(m, [key])).get(key);
     if (earlier) {
@@ -289,12 +273,12 @@ export interface CaptureResult {
  * the payee, FEE to the platform. CONFLICT if the hold was released.
  */
 export async function capture(db: Db, params: CaptureParams): Promise<CaptureResult> {
-  const taskId = checkId(params.taskId, 'taskId');
-  const payeeId = checkId(params.payeeId, 'payeeId');
+  const taskId = idArgument(params.taskId, 'taskId', 'a task');
+  const payeeId = idArgument(params.payeeId, 'payeeId', 'a user');
   const bp = params.feeBasisPoints;
   if (!Number.isInteger(bp) || bp < 0 || bp > 10_000)
     throw badInput('feeBasisPoints must be a whole number from 0 to 10000.');
-  return inTransaction(db, async (m) => {
+  return ledgerTransaction(db, async (m) => {
     const held = await findHold(m, taskId);
     const amount = held.amount;
     const fee = Math.floor((amount * bp) / 10_000);
@@ -374,10 +358,10 @@ export interface ReleaseParams {
 
 /** Frees a task's hold (failed or canceled task); repeating it is a no-op; CONFLICT if captured. */
 export async function release(db: Db, params: ReleaseParams): Promise<ReleaseResult> {
-  const taskId = checkId(params.taskId, 'taskId');
+  const taskId = idArgument(params.taskId, 'taskId', 'a task');
   const reason = (params.reason ?? 'Task ended without completing').trim();
   if (!reason || reason.length > 500) throw badInput('reason must be 1 to 500 characters long.');
-  return inTransaction(db, async (m) => {
+  return ledgerTransaction(db, async (m) => {
     const held = await findHold(m, taskId);
     const wallet = (await lockWallets(m, [held.userId])).get(held.userId)!;
     const earlier = await entriesByKey(m, [releaseKey(taskId), captureKey(taskId)]);
@@ -409,7 +393,7 @@ export interface HoldState {
 
 /** Where a task's hold stands (null: the task never held credits); one read, no locks. */
 export async function holdState(db: Db, taskId: string): Promise<HoldState | null> {
-  const id = checkId(taskId, 'taskId');
+  const id = idArgument(taskId, 'taskId', 'a task');
   const manager = db instanceof DataSource ? db.manager : db;
   const entries = await entriesByKey(manager, [holdKey(id), releaseKey(id), captureKey(id)]);
   const held = entries.get(holdKey(id));
@@ -422,4 +406,72 @@ export async function holdState(db: Db, taskId: string): Promise<HoldState | nul
     released: entries.has(releaseKey(id)),
     captured: entries.has(captureKey(id)),
   };
+}
+
+// Reads for the API: no locks, nothing moves.
+
+export const walletsOf = (db: Db, userIds: readonly string[]) =>
+  db.getRepository(Wallet).findBy({ userId: In([...userIds]) });
+
+/** balance - held of the user's wallet; null without one. */
+export async function availableOf(db: Db, userId: string): Promise<number | null> {
+  const [row]: { available: string }[] = await db.query(
+    'SELECT (balance - held)::bigint AS available FROM billing.wallets WHERE user_id = $1',
+    [userId],
+  );
+  return row ? Number(row.available) : null;
+}
+
+export interface EntryPages {
+  /** Up to `perWallet` entries of each wallet, newest first, grouped by wallet. */
+  entries: LedgerEntry[];
+  totals: { userId: string; n: number }[];
+}
+
+/**
+ * The newest `perWallet` entries of each wallet below `afterSeq`, and each wallet's entry
+ * count: one windowed query and one grouped count, whatever the number of wallets.
+ */
+export async function entryPages(
+  db: Db,
+  userIds: readonly string[],
+  perWallet: number,
+  afterSeq: number | null,
+): Promise<EntryPages> {
+  const rows = await db.query(
+    `SELECT * FROM (
+       SELECT ${selectColumns(db, LedgerEntry, 'e')},
+              row_number() OVER (PARTITION BY e.user_id ORDER BY e.seq DESC) AS rn
+         FROM billing.ledger_entries e
+        WHERE e.user_id = ANY($1::uuid[]) AND ($2::bigint IS NULL OR e.seq < $2::bigint)
+     ) page
+     WHERE rn <= $3
+     ORDER BY page."userId", page.seq DESC`,
+    [[...userIds], afterSeq, perWallet],
+  );
+  const totals: { userId: string; n: number }[] = await db.query(
+    `SELECT user_id AS "userId", count(*)::int AS n FROM billing.ledger_entries
+      WHERE user_id = ANY($1::uuid[]) GROUP BY user_id`,
+    [[...userIds]],
+  );
+  return { entries: fromRows(db, LedgerEntry, rows), totals };
+}
+
+export interface TaskCost {
+  taskId: string;
+  amount: number;
+  requesterId: string;
+  payeeId: string | null;
+}
+
+/** What each task cost (its CAPTURE), with who paid and who earned (its PAYOUT, if any). */
+export async function taskCosts(db: Db, taskIds: readonly string[]): Promise<TaskCost[]> {
+  const rows: (Omit<TaskCost, 'amount'> & { amount: string })[] = await db.query(
+    `SELECT c.task_id AS "taskId", c.amount, c.user_id AS "requesterId", p.user_id AS "payeeId"
+       FROM billing.ledger_entries c
+       LEFT JOIN billing.ledger_entries p ON p.task_id = c.task_id AND p.kind = 'PAYOUT'
+      WHERE c.kind = 'CAPTURE' AND c.task_id = ANY($1::uuid[])`,
+    [[...taskIds]],
+  );
+  return rows.map((r) => ({ ...r, amount: Number(r.amount) }));
 }

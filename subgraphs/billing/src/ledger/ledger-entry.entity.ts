@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { bigintAsNumber } from './bigint';
+import { bigintAsNumber } from './bigint.transformer';
 
 export enum LedgerEntryKind {
   GRANT = 'GRANT',
@@ -68,39 +68,4 @@ export class LedgerEntry {
   @Field()
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
-}
-
-export interface LedgerEntryRow {
-  id: string;
-  seq: string | number;
-  user_id: string;
-  kind: LedgerEntryKind;
-  amount: string | number;
-  balance_delta: string | number;
-  held_delta: string | number;
-  balance_after: string | number;
-  held_after: string | number;
-  task_id: string | null;
-  reason: string | null;
-  idempotency_key: string | null;
-  created_at: Date;
-}
-
-/** A ledger row read with raw SQL (bigints arrive as strings). */
-export function ledgerEntryFromRow(row: LedgerEntryRow): LedgerEntry {
-  return Object.assign(new LedgerEntry(), {
-    id: row.id,
-    seq: Number(row.seq),
-    userId: row.user_id,
-    kind: row.kind,
-    amount: Number(row.amount),
-    balanceDelta: Number(row.balance_delta),
-    heldDelta: Number(row.held_delta),
-    balanceAfter: Number(row.balance_after),
-    heldAfter: Number(row.held_after),
-    taskId: row.task_id,
-    reason: row.reason,
-    idempotencyKey: row.idempotency_key,
-    createdAt: row.created_at,
-  });
 }
