@@ -1,20 +1,22 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
-import { AgentRating, AgentRef } from './agent.ref';
-import { ReviewConnection } from './review.connection';
-import { ratingLoader, reviewPagesLoader } from './review.loader';
+import { ReviewConnection } from '../../review/review-connection.type';
+import { reviewPagesLoader } from '../../review/review.loader';
+import { AgentRating } from './agent-rating.type';
+import { ratingLoader } from './agent-rating.loader';
+import { AgentStub } from './agent.stub';
 
-@Resolver(() => AgentRef)
+@Resolver(() => AgentStub)
 export class AgentReviewsResolver {
   @FieldResolver(() => AgentRating, { description: "The agent's reviews summed up." })
-  rating(@Root() agent: AgentRef, @Ctx() ctx: SubgraphContext) {
+  rating(@Root() agent: AgentStub, @Ctx() ctx: SubgraphContext) {
     return ratingLoader(ctx).load(agent.id);
   }
 
   @FieldResolver(() => ReviewConnection, {
     description: "The agent's reviews, most recently written first.",
   })
-  reviews(@Root() agent: AgentRef, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
+  reviews(@Root() agent: AgentStub, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
     return reviewPagesLoader(ctx, 'agent', args).load(agent.id);
   }
 }

@@ -1,6 +1,5 @@
-import type { SubgraphContext } from '@agentry/subgraph-kit';
+import { isUuid, type SubgraphContext } from '@agentry/subgraph-kit';
 import { reviewLoader } from './review.loader';
-import { isUuid } from '@agentry/subgraph-kit';
 
 export const reviewReference = {
   __resolveReference: (ref: { id: string }, ctx: SubgraphContext) =>

@@ -1,16 +1,4 @@
-import { Directive, Field, Float, ID, Int, ObjectType } from 'type-graphql';
-
-/** The agents subgraph's Agent, extended here with its rating and reviews. */
-@Directive('@key(fields: "id")')
-@ObjectType('Agent')
-export class AgentRef {
-  @Field(() => ID)
-  id!: string;
-}
-
-export const agentReference = {
-  __resolveReference: (ref: { id: string }): AgentRef => ({ id: ref.id }),
-};
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'How many reviews gave an agent this many stars.' })
 export class RatingBucket {
