@@ -1,9 +1,9 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { ratingLoader } from '../../review/agent-rating.loader';
+import { AgentRating } from '../../review/agent-rating.type';
 import { ReviewConnection } from '../../review/review-connection.type';
 import { reviewPagesLoader } from '../../review/review.loader';
-import { AgentRating } from './agent-rating.type';
-import { ratingLoader } from './agent-rating.loader';
 import { AgentStub } from './agent.stub';
 
 @Resolver(() => AgentStub)

@@ -1,5 +1,5 @@
 import { isUuid, type SubgraphContext } from '@agentry/subgraph-kit';
-import { starCounts } from '../../review/review.store';
+import { starCounts } from './review.store';
 import type { AgentRating } from './agent-rating.type';
 
 const STARS = [1, 2, 3, 4, 5];
