@@ -4,6 +4,7 @@ export * from './datasource';
 export * from './federation';
 export * from './pagination';
 export * from './periodic';
+export * from './rows';
 export * from './server';
 export * from './sql';
 export * from './subgraph-env';

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { sleep } from '@agentry/core';
 import type { Consumer } from '@agentry/events';
 
 /**
@@ -18,7 +19,7 @@ export async function catchUpCommitted(consumer: Consumer, db: DataSource, timeo
       [horizon],
     );
     if (ready || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 10));
+    await sleep(10);
   }
   await consumer.catchUp();
 }

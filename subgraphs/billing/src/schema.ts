@@ -1,13 +1,16 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
-import { TaskCostResolver } from './task-cost.resolver';
-import { TaskRef, taskReference } from './task-ref';
-import { UserRef, userReference } from './user-ref';
-import { GrantCreditsResolver, UserWalletResolver, WalletResolver } from './wallet.resolver';
+import { taskReference } from './federated/task/task.reference';
+import { TaskBillingResolver } from './federated/task/task-billing.resolver';
+import { TaskStub } from './federated/task/task.stub';
+import { userReference } from './federated/user/user.reference';
+import { UserBillingResolver } from './federated/user/user-billing.resolver';
+import { UserStub } from './federated/user/user.stub';
+import { WalletResolver } from './ledger/wallet.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({
-    resolvers: [WalletResolver, UserWalletResolver, GrantCreditsResolver, TaskCostResolver],
+    resolvers: [WalletResolver, UserBillingResolver, TaskBillingResolver],
     // Reached only through _entities, so type-graphql must be told to emit them.
-    orphanedTypes: [UserRef, TaskRef],
+    orphanedTypes: [UserStub, TaskStub],
     referenceResolvers: { User: userReference, Task: taskReference },
   });

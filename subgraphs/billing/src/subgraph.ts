@@ -1,15 +1,15 @@
 import type { SubgraphFactory } from '@agentry/subgraph-kit';
 import type { BillingContext, BillingServices } from './context';
 import { loadBillingEnv } from './env';
-import { holdsRoutes } from './holds.route';
-import { LedgerEntry } from './ledger-entry.entity';
+import { holdsRoutes } from './holds/holds.route';
+import { LedgerEntry } from './ledger/ledger-entry.entity';
+import { Wallet } from './ledger/wallet.entity';
 import { InitBilling1764200000000 } from './migrations/1764200000000-init-billing';
 import { TaskSettlement1764250000000 } from './migrations/1764250000000-task-settlement';
-import { startOrphanSweeper } from './orphan-sweeper';
 import { buildSchema } from './schema';
-import { startSettlementConsumer } from './settlement.consumer';
-import { Wallet } from './wallet.entity';
-import { startWelcomeConsumer } from './welcome.consumer';
+import { startOrphanSweeper } from './settlement/orphan-sweeper.worker';
+import { startSettlementConsumer } from './settlement/settlement.consumer';
+import { startWelcomeConsumer } from './welcome/welcome.consumer';
 
 export const billingSubgraph: SubgraphFactory<BillingServices, BillingContext> = (env) => {
   const billingEnv = loadBillingEnv(env);

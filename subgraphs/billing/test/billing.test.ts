@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph } from '@agentry/testing';
 import { billingSubgraph } from '../src/subgraph';
-import { capture, grant, hold } from '../src/ledger';
+import { capture, grant, hold } from '../src/ledger/ledger.store';
 import {
   WALLET_QUERY,
   consumed,

@@ -4,8 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { startTestSubgraph } from '@agentry/testing';
 import { billingSubgraph } from '../src/subgraph';
-import { capture, ensureWallet, grant, hold, release } from '../src/ledger';
-import { PLATFORM_WALLET_ID } from '../src/wallet.entity';
+import { capture, ensureWallet, grant, hold, release } from '../src/ledger/ledger.store';
+import { PLATFORM_WALLET_ID } from '../src/ledger/wallet.entity';
 import { ledgerCount, walletRow } from './helpers';
 
 /** The `extensions.code` of a rejection, to assert on. */

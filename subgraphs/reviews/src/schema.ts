@@ -1,10 +1,10 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
-import { agentReference } from './agent.ref';
-import { AgentReviewsResolver } from './agent-reviews.resolver';
-import { reviewReference } from './review.reference';
-import { ReviewResolver } from './review.resolver';
-import { userReference } from './user.ref';
-import { UserReviewsResolver } from './user-reviews.resolver';
+import { agentReference } from './federated/agent/agent.reference';
+import { AgentReviewsResolver } from './federated/agent/agent-reviews.resolver';
+import { userReference } from './federated/user/user.reference';
+import { UserReviewsResolver } from './federated/user/user-reviews.resolver';
+import { reviewReference } from './review/review.reference';
+import { ReviewResolver } from './review/review.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({

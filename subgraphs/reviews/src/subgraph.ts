@@ -1,9 +1,9 @@
 import type { SubgraphFactory } from '@agentry/subgraph-kit';
-import { AgentProjection } from './agent-projection.entity';
-import { Eligibility } from './eligibility.entity';
 import { InitReviews1764400000000 } from './migrations/1764400000000-init-reviews';
-import { startProjections } from './projections.consumer';
-import { Review } from './review.entity';
+import { AgentProjection } from './projections/agent-projection.entity';
+import { Eligibility } from './projections/eligibility.entity';
+import { startProjections } from './projections/projections.consumer';
+import { Review } from './review/review.entity';
 import { buildSchema } from './schema';
 
 export const reviewsSubgraph: SubgraphFactory = () => ({

@@ -15,7 +15,6 @@ import {
 import { sqlCount as subgraphSqlCount, waitFor as eventually } from '@agentry/testing';
 import { reviewsSubgraph } from '../src/subgraph';
 
-/** Resolves when `check` returns true; polls every 50 ms and fails after 5 s. */
 const REVIEW_AGENT = `mutation($agentId: ID!, $rating: Int!, $title: String!, $body: String!) {
   reviewAgent(agentId: $agentId, rating: $rating, title: $title, body: $body) {
     id rating title body createdAt updatedAt agent { id } author { id }

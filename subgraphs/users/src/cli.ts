@@ -1,38 +1,39 @@
 import 'reflect-metadata';
-import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { Role, User } from './user/user.entity';
+import { grantRole } from './user/user.store';
+
+const USAGE = 'usage: cli.ts grant-role <email> <USER|PUBLISHER|ADMIN>';
 
 /**
- * Operator commands that no API offers (ADMIN is granted only here or by the demo seed).
- *   grant-role <email> <USER|PUBLISHER|ADMIN>
-
+ * Operator commands that no API offers (DATABASE_URL from the environment).
+ *   grant-role <email> <USER|PUBLISHER|ADMIN>: ADMIN is granted only here or by the demo seed.
  */
 async function main() {
-  const [command, ...args] = process.argv.slice(2);
+  const [command, email, role] = process.argv.slice(2);
+  if (command !== 'grant-role' || !email || !Object.values<string>(Role).includes(role ?? ''))
+    throw new Error(USAGE);
   const url = process.env.DATABASE_URL;
   if (!url) throw new Error('DATABASE_URL is required');
-  const db = new Client({ connectionString: url });
-  await db.connect();
+
+  const db = new DataSource({
+    type: 'postgres',
+    url,
+    schema: 'users',
+    entities: [User],
+    extra: { max: 2 },
+  });
+  await db.initialize();
   try {
-    if (command === 'grant-role') {
-      const [email, role] = args;
-      if (!email || !['USER', 'PUBLISHER', 'ADMIN'].includes(role ?? ''))
-        throw new Error('usage: grant-role <email> <USER|PUBLISHER|ADMIN>');
-      const r = await db.query(
-        `UPDATE users.users SET roles = array_append(roles, $2), updated_at = now() WHERE email = lower($1) AND NOT ($2 = ANY(roles)) RETURNING id`,
-        [email, role],
-      );
-      const exists = await db.query('SELECT 1 FROM users.users WHERE email = lower($1)', [email]);
-      if (!exists.rowCount) throw new Error(`no user with e-mail ${email}`);
-      console.log(
-        r.rowCount
-          ? `granted ${role} to ${email}; it applies from the next sign-in`
-          : `${email} already has ${role}`,
-      );
-    } else {
-      throw new Error('usage: cli.ts grant-role <email> <ROLE>');
-    }
+    const granted = await grantRole(db, email, role as Role);
+    if (granted === null) throw new Error(`no user with e-mail ${email}`);
+    console.log(
+      granted
+        ? `granted ${role} to ${email}; it applies from the next sign-in`
+        : `${email} already has ${role}`,
+    );
   } finally {
-    await db.end();
+    await db.destroy();
   }
 }
 

@@ -1,8 +1,8 @@
 import { buildFederatedSchema } from '@agentry/subgraph-kit';
-import { ApiKeyResolver } from './api-key.resolver';
-import { AuthResolver } from './auth.resolver';
-import { userReference } from './user.reference';
-import { UserResolver } from './user.resolver';
+import { ApiKeyResolver } from './api-key/api-key.resolver';
+import { AuthResolver } from './auth/auth.resolver';
+import { userReference } from './user/user.reference';
+import { UserResolver } from './user/user.resolver';
 
 export const buildSchema = () =>
   buildFederatedSchema({

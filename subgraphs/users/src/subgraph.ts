@@ -1,11 +1,11 @@
 import type { SubgraphFactory } from '@agentry/subgraph-kit';
-import { ApiKey } from './api-key.entity';
-import { authenticateRoute } from './authenticate.route';
+import { ApiKey } from './api-key/api-key.entity';
+import { authenticateRoute } from './auth/authenticate.route';
 import type { UsersContext, UsersServices } from './context';
 import { loadUsersEnv } from './env';
 import { InitUsers1764000000000 } from './migrations/1764000000000-init-users';
 import { buildSchema } from './schema';
-import { User } from './user.entity';
+import { User } from './user/user.entity';
 
 export const usersSubgraph: SubgraphFactory<UsersServices, UsersContext> = (env) => {
   const usersEnv = loadUsersEnv(env);
@@ -16,6 +16,8 @@ export const usersSubgraph: SubgraphFactory<UsersServices, UsersContext> = (env)
     buildSchema,
     start: async () => ({ services: { usersEnv }, stop: async () => {} }),
     context: (base, services) => ({ ...base, ...services }),
-    routes: (app, deps) => authenticateRoute(app, deps),
+    routes: (app, deps) => {
+      authenticateRoute(app, deps);
+    },
   };
 };

@@ -1,8 +1,14 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph } from '@agentry/testing';
 import { usersSubgraph } from '../src/subgraph';
+
+const run = promisify(execFile);
+const root = path.join(__dirname, '..', '..', '..');
 
 describe('users subgraph', () => {
   let sg: Awaited<ReturnType<typeof startTestSubgraph>>;
@@ -208,5 +214,61 @@ describe('users subgraph', () => {
       ).revokeApiKey,
       true,
     );
+  });
+
+  it('grants a role from the operator CLI (scripts/seed.ts runs it), publishing user.updated', async () => {
+    const u = ok(await signUp('iris@example.com')).signUp.user;
+    const cli = (args: string[]) =>
+      run(
+        process.execPath,
+        [
+          '-r',
+          path.join(root, 'scripts', 'register.js'),
+          path.join(root, 'subgraphs/users/src/cli.ts'),
+          ...args,
+        ],
+        { cwd: root, env: { ...process.env, DATABASE_URL: sg.databaseUrl } },
+      );
+    const granted = await cli(['grant-role', 'IRIS@example.com', 'ADMIN']);
+    assert.equal(
+      granted.stdout.trim(),
+      'granted ADMIN to IRIS@example.com; it applies from the next sign-in',
+    );
+    const [row] = await sg.deps.dataSource.query('SELECT roles FROM users.users WHERE id = $1', [
+      u.id,
+    ]);
+    assert.deepEqual(row.roles, ['USER', 'ADMIN']);
+    const events = await sg.deps.dataSource.query(
+      `SELECT payload FROM events.log WHERE key = $1 AND topic = 'user.updated'`,
+      [u.id],
+    );
+    assert.deepEqual(
+      events.map((e: any) => e.payload.roles),
+      [['USER', 'ADMIN']],
+    );
+    const signedIn = await gql(
+      sg.url,
+      'mutation { signIn(email: "iris@example.com", password: "correct horse") { user { roles } } }',
+      {},
+      await asAnonymous(),
+    );
+    assert.deepEqual(ok(signedIn).signIn.user.roles, ['USER', 'ADMIN']);
+
+    assert.equal(
+      (await cli(['grant-role', 'iris@example.com', 'ADMIN'])).stdout.trim(),
+      'iris@example.com already has ADMIN',
+    );
+    await assert.rejects(
+      cli(['grant-role', 'nobody@example.com', 'ADMIN']),
+      (err: { stderr: string }) => err.stderr.includes('no user with e-mail nobody@example.com'),
+    );
+    await assert.rejects(
+      cli(['grant-role', 'iris@example.com', 'ROOT']),
+      (err: { stderr: string }) => err.stderr.includes('usage: cli.ts grant-role'),
+    );
+    const [after] = await sg.deps.dataSource.query('SELECT roles FROM users.users WHERE id = $1', [
+      u.id,
+    ]);
+    assert.deepEqual(after.roles, ['USER', 'ADMIN']);
   });
 });

@@ -1,0 +1,22 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { ratingLoader } from '../../review/agent-rating.loader';
+import { AgentRating } from '../../review/agent-rating.type';
+import { ReviewConnection } from '../../review/review-connection.type';
+import { reviewPagesLoader } from '../../review/review.loader';
+import { AgentStub } from './agent.stub';
+
+@Resolver(() => AgentStub)
+export class AgentReviewsResolver {
+  @FieldResolver(() => AgentRating, { description: "The agent's reviews summed up." })
+  rating(@Root() agent: AgentStub, @Ctx() ctx: SubgraphContext) {
+    return ratingLoader(ctx).load(agent.id);
+  }
+
+  @FieldResolver(() => ReviewConnection, {
+    description: "The agent's reviews, most recently written first.",
+  })
+  reviews(@Root() agent: AgentStub, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
+    return reviewPagesLoader(ctx, 'agent', args).load(agent.id);
+  }
+}

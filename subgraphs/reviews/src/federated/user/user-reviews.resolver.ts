@@ -1,0 +1,15 @@
+import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { ReviewConnection } from '../../review/review-connection.type';
+import { reviewPagesLoader } from '../../review/review.loader';
+import { UserStub } from './user.stub';
+
+@Resolver(() => UserStub)
+export class UserReviewsResolver {
+  @FieldResolver(() => ReviewConnection, {
+    description: 'The reviews the user wrote, most recently written first (public).',
+  })
+  reviews(@Root() user: UserStub, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
+    return reviewPagesLoader(ctx, 'author', args).load(user.id);
+  }
+}

@@ -1,8 +1,0 @@
-import type { SubgraphContext } from '@agentry/subgraph-kit';
-import { reviewLoader } from './review.loader';
-import { isUuid } from '@agentry/subgraph-kit';
-
-export const reviewReference = {
-  __resolveReference: (ref: { id: string }, ctx: SubgraphContext) =>
-    isUuid(ref.id) ? reviewLoader(ctx).load(ref.id) : null,
-};

@@ -1,0 +1,32 @@
+import { Args, Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { idArgument } from '@agentry/core';
+import { requireSession } from '@agentry/subgraph-kit';
+import type { UsersContext } from '../context';
+import { newApiKeySecret } from './api-key-secret';
+import { createApiKey, revokeApiKey } from './api-key.store';
+import { CreateApiKeyArgs } from './create-api-key.args';
+import { CreatedApiKey } from './created-api-key.type';
+
+@Resolver()
+export class ApiKeyResolver {
+  @Mutation(() => CreatedApiKey, {
+    description: 'Creates an API key for integrations (only from a signed-in session).',
+  })
+  async createApiKey(
+    @Args() { name, scopes }: CreateApiKeyArgs,
+    @Ctx() ctx: UsersContext,
+  ): Promise<CreatedApiKey> {
+    const userId = requireSession(ctx);
+    const { prefix, secret, secretHash } = newApiKeySecret();
+    const apiKey = await createApiKey(ctx.db, { userId, name, scopes, prefix, secretHash });
+    return { apiKey, secret };
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Revokes one of your API keys at once. True if it was active.',
+  })
+  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: UsersContext): Promise<boolean> {
+    const userId = requireSession(ctx);
+    return revokeApiKey(ctx.db, userId, idArgument(id, 'id', 'an API key'));
+  }
+}

@@ -1,0 +1,59 @@
+import argon2 from 'argon2';
+import { Args, Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { unauthenticated } from '@agentry/core';
+import type { UsersContext } from '../context';
+import { Role, type User } from '../user/user.entity';
+import { registerUser, userByEmail } from '../user/user.store';
+import { AuthPayload } from './auth-payload.type';
+import { signSessionToken } from './session-token';
+import { SignInArgs } from './sign-in.args';
+import { SignUpInput } from './sign-up.input';
+
+/** argon2id with the library's defaults (m=64 MiB, t=3, p=4). */
+const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
+/** Verified against when the e-mail is unknown, so both failures take the same time. */
+let dummyHash: Promise<string> | undefined;
+
+/** Signs the user in on this request (they see their own e-mail) and issues their session. */
+async function signedIn(ctx: UsersContext, user: User): Promise<AuthPayload> {
+  ctx.signedInAs = user.id;
+  const { SESSION_TOKEN_SECRET, SESSION_TTL } = ctx.usersEnv;
+  return {
+    user,
+    token: await signSessionToken(SESSION_TOKEN_SECRET, SESSION_TTL, user.id, user.roles),
+  };
+}
+
+@Resolver()
+export class AuthResolver {
+  @Mutation(() => AuthPayload, {
+    description: 'Creates an account; new users receive the welcome grant of credits.',
+  })
+  async signUp(@Arg('input') input: SignUpInput, @Ctx() ctx: UsersContext): Promise<AuthPayload> {
+    const user = await registerUser(ctx.db, {
+      email: input.email,
+      name: input.name,
+      passwordHash: await hashPassword(input.password),
+      roles: input.publisher ? [Role.USER, Role.PUBLISHER] : [Role.USER],
+    });
+    ctx.log.info({ userId: user.id }, 'user signed up');
+    return signedIn(ctx, user);
+  }
+
+  @Mutation(() => AuthPayload)
+  async signIn(
+    @Args() { email, password }: SignInArgs,
+    @Ctx() ctx: UsersContext,
+  ): Promise<AuthPayload> {
+    const user = await userByEmail(ctx.db, email);
+    if (!user) {
+      dummyHash ??= hashPassword('not-a-real-password');
+      await argon2.verify(await dummyHash, password).catch(() => false);
+      throw unauthenticated('The e-mail or password is wrong.');
+    }
+    if (!(await argon2.verify(user.passwordHash, password).catch(() => false))) {
+      throw unauthenticated('The e-mail or password is wrong.');
+    }
+    return signedIn(ctx, user);
+  }
+}
