@@ -1,21 +1,13 @@
+import { dataOf, graphqlRequest } from '@agentry/core';
+
 /** A GraphQL call that must succeed (benchmarks stop on the first error). */
 export async function gql(
   url: string,
   query: string,
   variables: Record<string, unknown>,
   token?: string,
-) {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: any; errors?: { message: string }[] };
-  if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
-  return body.data;
+): Promise<any> {
+  return dataOf(await graphqlRequest(url, { query, variables, token }));
 }
 
 /** Signs a benchmark user up and returns its session token. */

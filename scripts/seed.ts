@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { graphqlRequest } from '@agentry/core';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -243,25 +244,14 @@ const DEMO_HISTORY: [DemoUser, string, string, string, number, string][] = [
   ['grace', 'Echo', 'hello world', 'hello world', 3, 'Does what it says'],
 ];
 
-async function call(
+function call(
   gatewayUrl: string,
   query: string,
   variables: Record<string, unknown>,
   token?: string,
 ) {
-  const res = await fetch(gatewayUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await res.json()) as {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- demo data is read loosely
-    data?: any;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- demo data is read loosely
+  return graphqlRequest<any>(gatewayUrl, { query, variables, token });
 }
 
 async function must(

@@ -1,5 +1,6 @@
 export * from './config';
 export * from './errors';
+export * from './graphql-request';
 export * from './id-argument';
 export * from './identity';
 export * from './ids';

@@ -1,26 +1,20 @@
-export interface GraphQLResult<T = any> {
-  status: number;
-  data?: T | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
-}
+import { graphqlRequest, type GraphQLResponse } from '@agentry/core';
+
+/** A response as tests read it: loosely typed data by default. */
+export type GraphQLResult<T = any> = GraphQLResponse<T>;
 
 /** POSTs a GraphQL operation; `auth` is a bearer credential (gateway) or signed headers (subgraph). */
-export async function gql<T = any>(
+export function gql<T = any>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   auth?: string | Record<string, string>,
 ): Promise<GraphQLResult<T>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (typeof auth === 'string') headers.authorization = `Bearer ${auth}`;
-  else if (auth) Object.assign(headers, auth);
-  const res = await fetch(url, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ query, variables }),
+  return graphqlRequest<T>(url, {
+    query,
+    variables,
+    ...(typeof auth === 'string' ? { token: auth } : { headers: auth }),
   });
-  const body = (await res.json()) as Omit<GraphQLResult<T>, 'status'>;
-  return { status: res.status, ...body };
 }
 
 /** The data of a result that must have no errors (throws with them otherwise). */
@@ -31,5 +25,5 @@ export function ok<T>(result: GraphQLResult<T>): T {
 }
 
 /** The codes of a result's errors, e.g. `['FORBIDDEN']`. */
-export const codes = (result: GraphQLResult) =>
-  (result.errors ?? []).map((e) => e.extensions?.code);
+export const codes = (result: GraphQLResult): string[] =>
+  (result.errors ?? []).map((e) => e.extensions?.code as string);
