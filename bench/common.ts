@@ -17,3 +17,14 @@ export const signUp = async (gatewayUrl: string, email: string, publisher = fals
       i: { email, password: 'bench-password', name: email, publisher },
     })
   ).signUp.token as string;
+
+/**
+ * Gateway settings for benchmarks: thousands of sign-ups and operations come from one address
+ * and a few users here, which the production rate limits would refuse (docs/OPERATIONS.md).
+ */
+export const BENCH_GATEWAY_ENV: NodeJS.ProcessEnv = {
+  SIGN_UP_LIMIT_PER_ADDRESS: '1000000',
+  SIGN_IN_LIMIT_PER_ADDRESS: '1000000',
+  RATE_LIMIT_OPERATIONS: '1000000000',
+  RATE_LIMIT_COST: '1000000000000',
+};

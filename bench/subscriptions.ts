@@ -5,7 +5,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { generateSecrets, startEmbeddedPostgres, startPlatform } from '@agentry/devstack';
 import { startExampleAgent } from '@agentry/example-agents';
-import { gql, signUp as signUpAt } from './common';
+import { gql, signUp as signUpAt, BENCH_GATEWAY_ENV } from './common';
 
 /**
  * Subscription fan-out on ONE gateway process: N subscribers (one WebSocket each) follow the same
@@ -42,6 +42,7 @@ async function main() {
     databaseUrl: pg.url,
     secrets: await generateSecrets(),
     env: { NODE_ENV: 'test', LOG_LEVEL: 'error' },
+    serviceEnv: { gateway: BENCH_GATEWAY_ENV },
   });
   const gw = platform.gatewayUrl;
   const wsUrl = gw.replace('http', 'ws');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { generateSecrets, startEmbeddedPostgres, startPlatform } from '@agentry/devstack';
 import { startExampleAgent } from '@agentry/example-agents';
-import { gql, signUp as signUpAt } from './common';
+import { gql, signUp as signUpAt, BENCH_GATEWAY_ENV } from './common';
 
 /**
  * Task throughput: N tasks sent at once to the echo agent (streaming A2A), measured from the
@@ -29,6 +29,7 @@ async function main() {
     secrets: await generateSecrets(),
     env: { NODE_ENV: 'test', LOG_LEVEL: 'error' },
     serviceEnv: {
+      gateway: BENCH_GATEWAY_ENV,
       tasks: { DATABASE_POOL_SIZE: '20', TASK_RUNNER_CONCURRENCY: '100' },
       billing: { DATABASE_POOL_SIZE: '20' },
     },

@@ -3,13 +3,17 @@ import {
   ANONYMOUS,
   GATEWAY_SERVICE,
   IDENTITY_HEADER,
+  serviceUnavailable,
   unauthenticated,
   type Identity,
   type Role,
 } from '@agentry/core';
 
 export interface Authenticator {
-  /** Turns an `Authorization` header value into an identity; throws UNAUTHENTICATED for a bad one. */
+  /**
+   * Turns an `Authorization` header value into an identity; throws UNAUTHENTICATED for a bad
+   * one, SERVICE_UNAVAILABLE when API keys cannot be checked (the users subgraph is down).
+   */
   (authorization: string | undefined): Promise<Identity>;
 }
 
@@ -66,10 +70,11 @@ export function createAuthenticator(options: {
         signal: AbortSignal.timeout(5000),
       });
     } catch {
-      throw unauthenticated('API keys cannot be checked right now; try again shortly.');
+      // An outage, not a bad key: the caller may retry the same key (503, SERVICE_UNAVAILABLE).
+      throw serviceUnavailable('Checking API keys', 2);
     }
     if (res.status === 404) throw unauthenticated('The API key is invalid or revoked.');
-    if (!res.ok) throw unauthenticated('API keys cannot be checked right now; try again shortly.');
+    if (!res.ok) throw serviceUnavailable('Checking API keys', 2);
     const body = (await res.json()) as {
       userId: string;
       roles: Role[];

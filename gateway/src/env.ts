@@ -1,5 +1,13 @@
 import path from 'node:path';
 import { GATEWAY_SPEC, loadConfig, pem, port, runMode, subgraphUrlKey, z } from '@agentry/core';
+import { parseTrustProxy } from './http/client-address';
+import {
+  DEFAULT_OPERATION_LIMITS as L,
+  DEFAULT_RATE_LIMITS as R,
+  type OperationLimits,
+  type RateLimitOptions,
+} from './limits';
+import { DEFAULT_UPSTREAM_OPTIONS as U, type UpstreamOptions } from './upstream';
 
 export { SUBGRAPH_NAMES, subgraphUrlKey } from '@agentry/core';
 
@@ -24,6 +32,25 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
       WEB_CLIENT_DIR: z.string().default(path.join(__dirname, '..', '..', 'web-client', 'dist')),
       /** Largest accepted request body (default 1mb). */
       BODY_LIMIT: z.string().default('1mb'),
+      /** Proxies trusted to set X-Forwarded-For (see http/client-address.ts). Default: none. */
+      TRUST_PROXY: z.string().optional(),
+      MAX_OPERATION_COST: int(1, 1e9, L.maxCost),
+      MAX_DEPTH: int(1, 100, L.maxDepth),
+      MAX_ALIASES: int(0, 1000, L.maxAliases),
+      MAX_DIRECTIVES: int(0, 1000, L.maxDirectives),
+      MAX_ROOT_FIELDS: int(1, 1000, L.maxRootFields),
+      COST_LIST_SIZE: int(1, 10_000, L.assumedListSize),
+      RATE_LIMIT_WINDOW_S: int(1, 86_400, R.windowSeconds),
+      RATE_LIMIT_OPERATIONS: int(1, 1e9, R.operations),
+      RATE_LIMIT_COST: int(1, 1e12, R.cost),
+      SIGN_IN_LIMIT_PER_ACCOUNT: int(1, 1e9, R.signInPerAccount),
+      SIGN_IN_LIMIT_PER_ADDRESS: int(1, 1e9, R.signInPerAddress),
+      SIGN_IN_WINDOW_S: int(1, 86_400, R.signInWindowSeconds),
+      SIGN_UP_LIMIT_PER_ADDRESS: int(1, 1e9, R.signUpPerAddress),
+      SIGN_UP_WINDOW_S: int(1, 86_400 * 7, R.signUpWindowSeconds),
+      UPSTREAM_CONNECTIONS: int(1, 10_000, U.connections),
+      UPSTREAM_KEEP_ALIVE_MS: int(100, 600_000, U.keepAliveTimeoutMs),
+      UPSTREAM_TIMEOUT_MS: int(1000, 3_600_000, U.timeoutMs),
     },
     env,
   );
@@ -34,6 +61,35 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
   /** The configured URL of a subgraph (by its supergraph name), if the environment sets one. */
   const subgraphUrlOverride = (name: string): string | undefined =>
     subgraphUrls[subgraphUrlKey(name)];
-  return { ...config, subgraphUrls, subgraphUrlOverride };
+  const limits: OperationLimits = {
+    maxCost: config.MAX_OPERATION_COST,
+    maxDepth: config.MAX_DEPTH,
+    maxAliases: config.MAX_ALIASES,
+    maxDirectives: config.MAX_DIRECTIVES,
+    maxRootFields: config.MAX_ROOT_FIELDS,
+    assumedListSize: config.COST_LIST_SIZE,
+  };
+  const rateLimits: RateLimitOptions = {
+    windowSeconds: config.RATE_LIMIT_WINDOW_S,
+    operations: config.RATE_LIMIT_OPERATIONS,
+    cost: config.RATE_LIMIT_COST,
+    signInPerAccount: config.SIGN_IN_LIMIT_PER_ACCOUNT,
+    signInPerAddress: config.SIGN_IN_LIMIT_PER_ADDRESS,
+    signInWindowSeconds: config.SIGN_IN_WINDOW_S,
+    signUpPerAddress: config.SIGN_UP_LIMIT_PER_ADDRESS,
+    signUpWindowSeconds: config.SIGN_UP_WINDOW_S,
+  };
+  const upstream: UpstreamOptions = {
+    connections: config.UPSTREAM_CONNECTIONS,
+    keepAliveTimeoutMs: config.UPSTREAM_KEEP_ALIVE_MS,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  };
+  const trustProxy = parseTrustProxy(config.TRUST_PROXY);
+  return { ...config, subgraphUrls, subgraphUrlOverride, limits, rateLimits, upstream, trustProxy };
+}
+
+/** An integer setting within [min, max] with its default. */
+function int(min: number, max: number, byDefault: number) {
+  return z.coerce.number().int().min(min).max(max).default(byDefault);
 }
 export type GatewayEnv = ReturnType<typeof loadGatewayEnv>;

@@ -2,7 +2,7 @@ import { readFileSync, watchFile, unwatchFile } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
@@ -13,34 +13,40 @@ import {
 import { GraphQLError } from 'graphql';
 import {
   ANONYMOUS,
-  IDENTITY_HEADER,
   createIdentitySigner,
   createLogger,
+  ErrorCode,
   toPublicError,
   type Identity,
 } from '@agentry/core';
 import { createAuthenticator } from './authenticate';
-import { depthLimit, MAX_TOKENS } from './limits';
+import { createRateLimits, limitsPlugin, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
+import { createClientAddress } from './http/client-address';
+import { jsonErrors } from './http/json-errors';
+import { responseStatusPlugin } from './http/status-plugin';
+import { createUpstreamFetcher, pendingIdentity, PENDING_IDENTITY_HEADER } from './upstream';
 import { createSubscriptionServer, type SubscriptionServerOptions } from './subscriptions';
 import { createMcpRouter } from './mcp';
 import { createWebClientRouter } from './web-client';
 
 export interface GatewayContext {
   identity: Identity;
+  /** The client's address (TRUST_PROXY decides whether X-Forwarded-For counts). */
+  clientAddress?: string;
 }
 
-/** Every request to a subgraph carries the caller's identity, freshly signed by the gateway. */
+/**
+ * Every request to a subgraph carries the caller's identity, freshly signed by the gateway (the
+ * upstream fetcher signs it when a connection is free, see PENDING_IDENTITY_HEADER).
+ */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    url: string,
-    private readonly sign: (identity: Identity) => Promise<string>,
-  ) {
-    super({ url });
+  constructor(url: string, fetcher: ReturnType<typeof createUpstreamFetcher>['fetcher']) {
+    super({ url, fetcher });
   }
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
     const identity = (options.context as Partial<GatewayContext>).identity ?? ANONYMOUS;
-    options.request.http?.headers.set(IDENTITY_HEADER, await this.sign(identity));
+    options.request.http?.headers.set(PENDING_IDENTITY_HEADER, pendingIdentity(identity));
   }
 }
 
@@ -71,9 +77,14 @@ export async function createGateway(
   const log = createLogger('gateway');
   const sign = await createIdentitySigner(env.GATEWAY_IDENTITY_PRIVATE_KEY);
   let supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
+  const upstream = createUpstreamFetcher(env.upstream, log, sign);
+  const clientAddress = createClientAddress(env.trustProxy);
   const urlOf = (name: string, fallback?: string) =>
     env.subgraphUrlOverride(name) ?? fallback ?? routingUrls(supergraphSdl)[name];
 
+  // @apollo/gateway otherwise sends usage metrics to Apollo and probes cloud metadata endpoints
+  // (169.254.169.254) at construction; it reads only this variable. An operator may opt in.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const gateway = new ApolloGateway({
     // The composed supergraph file, reloaded when `npm run codegen` rewrites it.
     supergraphSdl: async ({ update }) => {
@@ -92,7 +103,7 @@ export async function createGateway(
       watchFile(env.SUPERGRAPH_PATH, { interval: 1000 }, onChange);
       return { supergraphSdl, cleanup: async () => unwatchFile(env.SUPERGRAPH_PATH, onChange) };
     },
-    buildService: ({ name, url }) => new SignedDataSource(urlOf(name, url)!, sign),
+    buildService: ({ name, url }) => new SignedDataSource(urlOf(name, url)!, upstream.fetcher),
     logger: log,
   });
 
@@ -105,6 +116,10 @@ export async function createGateway(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Above the idle timeout of load balancers (60 s) and clients' pools, as the subgraphs do: the
+  // client side closes idle connections first, so none is reused just as the gateway closes it.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   // graphql-ws on the same port and path; @apollo/gateway cannot execute subscriptions itself.
   const subscriptions = createSubscriptionServer({
     ...subscriptionOptions,
@@ -114,8 +129,11 @@ export async function createGateway(
     log,
     urlOverride: env.subgraphUrlOverride,
     isProd: env.NODE_ENV === 'production',
-    executeOperation: async (request, identity) => {
-      const { body } = await apollo.executeOperation(request, { contextValue: { identity } });
+    // The socket's client address, when the WebSocket side passes it, keys the same limits.
+    executeOperation: async (request, identity, client?: { address?: string }) => {
+      const { body } = await apollo.executeOperation(request, {
+        contextValue: { identity, clientAddress: client?.address },
+      });
       if (body.kind === 'single') return body.singleResult;
       return { errors: [{ message: 'Incremental delivery is not supported over WebSocket.' }] };
     },
@@ -126,12 +144,18 @@ export async function createGateway(
     introspection: env.NODE_ENV !== 'production',
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
-    validationRules: [depthLimit()],
     parseOptions: { maxTokens: MAX_TOKENS },
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Depth, aliases, cost, throttles and rate limits: before execution, on both transports.
+      limitsPlugin({ limits: env.limits, rateLimits: createRateLimits(env.rateLimits) }),
+      responseStatusPlugin(),
+    ],
     formatError: (formatted, error) =>
-      toPublicError(formatted, () =>
-        log.error({ err: (error as GraphQLError)?.originalError ?? error }, 'internal error'),
+      toPublicError(
+        formatted,
+        () => log.error({ err: (error as GraphQLError)?.originalError ?? error }, 'internal error'),
+        error,
       ),
   });
   await apollo.start();
@@ -152,13 +176,20 @@ export async function createGateway(
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         try {
-          return { identity: await authenticate(req.headers.authorization) };
+          return {
+            identity: await authenticate(req.headers.authorization),
+            clientAddress: clientAddress(req),
+          };
         } catch (err) {
-          // A bad credential is the caller's problem: 401, not Apollo's default 500.
+          // A bad credential is the caller's problem: 401, not Apollo's default 500; keys that
+          // cannot be checked now are an outage: 503 with Retry-After.
           if (err instanceof GraphQLError) {
-            throw new GraphQLError(err.message, {
-              extensions: { ...err.extensions, http: { status: 401 } },
-            });
+            const retryAfter = err.extensions.retryAfter;
+            const http =
+              err.extensions.code === ErrorCode.SERVICE_UNAVAILABLE
+                ? { status: 503, headers: new HeaderMap([['retry-after', String(retryAfter)]]) }
+                : { status: 401 };
+            throw new GraphQLError(err.message, { extensions: { ...err.extensions, http } });
           }
           throw err;
         }
@@ -178,11 +209,15 @@ export async function createGateway(
     }),
   );
 
-  // Last, so the app's fallback to index.html can never shadow an API route above.
+  // After the API routes, so the app's fallback to index.html can never shadow one of them.
   app.use(createWebClientRouter({ dir: env.WEB_CLIENT_DIR }));
+  // Last: malformed bodies and anything thrown by a route become coded JSON errors.
+  app.use(jsonErrors(log));
 
   return {
     log,
+    /** The client address of a request as the limits see it (for the WebSocket side). */
+    clientAddress,
     /** Live subscription counts: upstream per subgraph, client subscriptions, shared groups. */
     subscriptionMetrics: subscriptions.metrics,
     async listen(port = env.PORT, host = env.HOST) {
@@ -201,6 +236,7 @@ export async function createGateway(
           // Upgraded sockets would keep the HTTP server from closing: end them first.
           await subscriptions.dispose();
           await apollo.stop();
+          await upstream.close();
         },
       };
     },

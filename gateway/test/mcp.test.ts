@@ -174,8 +174,8 @@ describe('gateway /mcp', { timeout: 120_000 }, () => {
     const client = await connect();
     const wallet = (await client.callTool({ name: 'my_wallet', arguments: {} })) as CallToolResult;
     assert.equal(wallet.isError, true);
-    // The gateway hides why a subgraph failed, as it does for GraphQL clients.
-    assert.equal(text(wallet), 'INTERNAL_SERVER_ERROR: Internal server error.');
+    // A subgraph that is down is an outage, not a bug: coded and retryable, as for GraphQL clients.
+    assert.match(text(wallet), /^SERVICE_UNAVAILABLE: .*try again in \d+ s\.$/);
     assert.equal(wallet.structuredContent, undefined);
 
     const search = (await client.callTool({
@@ -183,7 +183,7 @@ describe('gateway /mcp', { timeout: 120_000 }, () => {
       arguments: { query: 'echo' },
     })) as CallToolResult;
     assert.equal(search.isError, true);
-    assert.match(text(search), /^INTERNAL_SERVER_ERROR: /);
+    assert.match(text(search), /^SERVICE_UNAVAILABLE: /);
 
     // callTool is being added to the supergraph: before, validation fails; after, the subgraph is down.
     const tool = (await client.callTool({
@@ -191,7 +191,7 @@ describe('gateway /mcp', { timeout: 120_000 }, () => {
       arguments: { serverId: randomUUID(), name: 'add', arguments: { a: 1 } },
     })) as CallToolResult;
     assert.equal(tool.isError, true);
-    assert.match(text(tool), /^(GRAPHQL_VALIDATION_FAILED|INTERNAL_SERVER_ERROR): /);
+    assert.match(text(tool), /^(GRAPHQL_VALIDATION_FAILED|SERVICE_UNAVAILABLE): /);
 
     const both = (await client.callTool({
       name: 'get_agent',

@@ -125,6 +125,7 @@ export async function startSubgraph<S, C extends SubgraphContext>(
       routes: def.routes ? (app) => def.routes!(app, deps, services) : undefined,
       debugSql: env.AGENTRY_DEBUG_SQL === '1' ? counter : undefined,
       subscriptions: def.subscriptions,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     });
     running = await server.listen(env.PORT, env.HOST);
   } catch (err) {

@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import {
   IDENTITY_HEADER,
+  httpErrorResponse,
   toPublicError,
   type Identity,
   type Logger,
@@ -36,6 +37,12 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
   /** JSON body limit for `/graphql` (default `1mb`). */
   bodyLimit?: string;
   /**
+   * How long an idle keep-alive connection stays open (default 65 000 ms). It must stay above the
+   * gateway's upstream pool idle timeout (4 000 ms by default), so that the gateway, not the
+   * subgraph, closes idle sockets and never reuses one the subgraph is closing.
+   */
+  keepAliveTimeoutMs?: number;
+  /**
    * Serve subscriptions over graphql-ws on `/graphql` (default false). The socket must be opened
    * with a gateway-signed token in `connectionParams["x-agentry-identity"]`; each operation
    * carries the end user's gateway-signed identity in `extensions.identity`.
@@ -60,6 +67,10 @@ export async function createSubgraphServer<C extends SubgraphContext>(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  // Set explicitly (Node's default is 5 s): see `keepAliveTimeoutMs`. headersTimeout must exceed
+  // it, or a request arriving on a socket about to expire could be cut while sending headers.
+  httpServer.keepAliveTimeout = options.keepAliveTimeoutMs ?? 65_000;
+  httpServer.headersTimeout = httpServer.keepAliveTimeout + 1_000;
   const apollo = new ApolloServer<C>({
     schema: options.schema,
     introspection: options.mode !== 'production',
@@ -71,8 +82,10 @@ export async function createSubgraphServer<C extends SubgraphContext>(
       ApolloServerPluginInlineTraceDisabled(),
     ],
     formatError: (formatted, error) =>
-      toPublicError(formatted, () =>
-        log.error({ err: (error as GraphQLError)?.originalError ?? error }, 'internal error'),
+      toPublicError(
+        formatted,
+        () => log.error({ err: (error as GraphQLError)?.originalError ?? error }, 'internal error'),
+        error,
       ),
   });
   await apollo.start();
@@ -94,30 +107,28 @@ export async function createSubgraphServer<C extends SubgraphContext>(
       res.json({ count: counter.count });
     });
   }
+  // The signature is checked before a byte of a body is read: an unsigned caller cannot make
+  // this process buffer or parse anything. Internal routes check the kind of caller themselves.
+  const requireSignature = signatureCheck(options.verifyIdentity, 'graphql');
+  app.use('/internal', signatureCheck(options.verifyIdentity, 'internal'));
   options.routes?.(app);
 
   app.use(
     '/graphql',
     (_req, _res, next) => requestScope.run(true, next),
+    requireSignature,
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const header = req.headers[IDENTITY_HEADER];
-        const token = Array.isArray(header) ? header[0] : header;
-        const identity = await options.verifyIdentity(token);
-        if (!identity) {
-          throw new GraphQLError(
-            'This service only accepts requests signed by the Agentry gateway.',
-            {
-              extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-            },
-          );
-        }
+        const { identity, token } = verified.get(req)!;
         const base = createContext(identity, log, options.dataSource, token);
         return (options.extendContext ? options.extendContext(base) : base) as C;
       },
     }),
   );
+  // Malformed bodies (bad JSON, unsupported charset, too large) and anything thrown by a route:
+  // a JSON error with a code, never Express's HTML page with a stack trace.
+  app.use(jsonErrors(log));
 
   const wsServer = options.subscriptions ? serveSubscriptions(httpServer, options) : null;
 
@@ -141,6 +152,48 @@ export async function createSubgraphServer<C extends SubgraphContext>(
         },
       };
     },
+  };
+}
+
+/** Identities verified before the body was read, handed to the GraphQL context. */
+const verified = new WeakMap<express.Request, { identity: Identity; token: string }>();
+
+/**
+ * Middleware answering 401 UNAUTHENTICATED (JSON) to a request without a valid gateway token:
+ * as GraphQL errors on `/graphql`, as `{code, message}` (the internal routes' shape) elsewhere.
+ */
+function signatureCheck(
+  verifyIdentity: (token: string | undefined) => Promise<Identity | null>,
+  shape: 'graphql' | 'internal',
+): express.RequestHandler {
+  const message = 'This service only accepts requests signed by the Agentry gateway.';
+  const body =
+    shape === 'graphql'
+      ? { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }
+      : { code: 'UNAUTHENTICATED', message };
+  return async (req, res, next) => {
+    const header = req.headers[IDENTITY_HEADER];
+    const token = Array.isArray(header) ? header[0] : header;
+    const identity = await verifyIdentity(token).catch(() => null);
+    if (!identity || !token) {
+      // The body is left unread: close the connection rather than drain what may be megabytes.
+      res.setHeader('connection', 'close');
+      res.status(401).json(body);
+      return;
+    }
+    verified.set(req, { identity, token });
+    next();
+  };
+}
+
+/** The last error handler of an app: every error as `{errors: [{message, extensions: {code}}]}`. */
+export function jsonErrors(log: Logger): express.ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const { status, body } = httpErrorResponse(err);
+    if (status >= 500) log.error({ err }, 'request failed');
+    else log.debug({ err: (err as Error)?.message }, 'malformed request');
+    res.status(status).json(body);
   };
 }
 

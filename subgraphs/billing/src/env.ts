@@ -5,8 +5,13 @@ export function loadBillingEnv(env: NodeJS.ProcessEnv) {
   return loadConfig(
     'billing subgraph',
     {
-      /** Credits every new user receives once; 0 turns the welcome grant off. */
-      WELCOME_GRANT_CREDITS: z.coerce.number().int().min(0).max(1_000_000_000).default(1000),
+      /** Credits every new user receives once (0 = off): 1000 for demos, 0 in production. */
+      WELCOME_GRANT_CREDITS: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(1_000_000_000)
+        .default(env.NODE_ENV === 'production' ? 0 : 1000),
       /** The platform's share of a completed task's price, in 1/100 % (1000 = 10%). */
       PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(1000),
       /** A hold this old whose task never showed up in the events log is released. */

@@ -17,8 +17,9 @@ export function createBillingClient(baseUrl: string, log: Logger) {
     } catch (err) {
       log.error({ err, path }, 'billing unreachable');
       throw new AppError(
-        ErrorCode.INTERNAL_SERVER_ERROR,
+        ErrorCode.SERVICE_UNAVAILABLE,
         'Billing is unavailable; try again shortly.',
+        { retryAfter: 5 },
       );
     }
   }

@@ -1,4 +1,3 @@
-import argon2 from 'argon2';
 import { Args, Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { unauthenticated } from '@agentry/core';
 import type { UsersContext } from '../context';
@@ -8,11 +7,6 @@ import { AuthPayload } from './auth-payload.type';
 import { signSessionToken } from './session-token';
 import { SignInArgs } from './sign-in.args';
 import { SignUpInput } from './sign-up.input';
-
-/** argon2id with the library's defaults (m=64 MiB, t=3, p=4). */
-const hashPassword = (password: string) => argon2.hash(password, { type: argon2.argon2id });
-/** Verified against when the e-mail is unknown, so both failures take the same time. */
-let dummyHash: Promise<string> | undefined;
 
 /** Signs the user in on this request (they see their own e-mail) and issues their session. */
 async function signedIn(ctx: UsersContext, user: User): Promise<AuthPayload> {
@@ -33,7 +27,7 @@ export class AuthResolver {
     const user = await registerUser(ctx.db, {
       email: input.email,
       name: input.name,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: await ctx.passwords.hash(input.password),
       roles: input.publisher ? [Role.USER, Role.PUBLISHER] : [Role.USER],
     });
     ctx.log.info({ userId: user.id }, 'user signed up');
@@ -46,12 +40,11 @@ export class AuthResolver {
     @Ctx() ctx: UsersContext,
   ): Promise<AuthPayload> {
     const user = await userByEmail(ctx.db, email);
-    if (!user) {
-      dummyHash ??= hashPassword('not-a-real-password');
-      await argon2.verify(await dummyHash, password).catch(() => false);
-      throw unauthenticated('The e-mail or password is wrong.');
-    }
-    if (!(await argon2.verify(user.passwordHash, password).catch(() => false))) {
+    // An unknown e-mail costs a verification too, so both failures take the same time.
+    const valid = user
+      ? await ctx.passwords.verify(user.passwordHash, password)
+      : await ctx.passwords.verifyUnknown(password);
+    if (!user || !valid) {
       throw unauthenticated('The e-mail or password is wrong.');
     }
     return signedIn(ctx, user);
