@@ -319,14 +319,12 @@ describe('billing task settlement (holds, captures, releases)', () => {
   it('lets exactly 100 of 1,000 concurrent holds of 10 succeed on a wallet of 1,000', async () => {
     const frank = await walletWith(1000);
     const auth = await asUser(frank);
-    const started = Date.now();
     const replies = await Promise.all(
       Array.from({ length: 1000 }, () => postHold({ taskId: randomUUID(), amount: 10 }, auth)),
     );
-    const elapsed = Date.now() - started;
     const byStatus = new Map<number, number>();
     for (const r of replies) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
-    assert.deepEqual(Object.fromEntries(byStatus), { 200: 100, 402: 900 }, `in ${elapsed} ms`);
+    assert.deepEqual(Object.fromEntries(byStatus), { 200: 100, 402: 900 });
     for (const r of replies.filter((x) => x.status === 402)) {
       assert.equal(r.body.code, 'INSUFFICIENT_CREDITS');
       assert.equal(r.body.required, 10);
@@ -334,7 +332,6 @@ describe('billing task settlement (holds, captures, releases)', () => {
     assert.deepEqual(await walletRow(db(), frank), { balance: 1000, held: 1000 });
     assert.equal(await countKind('HOLD', frank), 100);
     await assertLedgerAddsUp(frank);
-    assert.ok(elapsed < 30_000, `1,000 holds took ${elapsed} ms`);
   });
 
   it('captures on task.completed: CAPTURE, PAYOUT minus 10% and FEE, exactly once', async () => {
