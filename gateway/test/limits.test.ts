@@ -9,7 +9,9 @@ import {
   getIntrospectionQuery,
   getOperationAST,
   parse,
+  print,
   validate,
+  type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
 import {
@@ -18,6 +20,8 @@ import {
   rateLimitKey,
   type OperationLimits,
 } from '../src/limits';
+import * as clientDocuments from '../../packages/client/src/gql/graphql';
+import * as webClientDocuments from '../../web-client/src/gql/graphql';
 import { LEAKS, postQuery, startGateway } from './helpers';
 
 const apiSchema: GraphQLSchema = Supergraph.build(
@@ -116,6 +120,22 @@ describe('operation limits (checkOperation over the supergraph API schema)', () 
     );
     assert.match(signIns.error!.message, /signIn` may appear once/);
     assert.ok(check(`mutation { signUp(input: ${input}) { token } }`).cost !== undefined);
+  });
+
+  it('passes every first-party document (web client, @agentry/client) with its default variables', () => {
+    // The web client and the SDK are generated from these documents; one that the gateway refuses
+    // is a page that never loads (the publisher console once asked for 100 x 100 tasks).
+    const sources = [webClientDocuments, clientDocuments];
+    let checked = 0;
+    for (const documents of sources) {
+      for (const [name, document] of Object.entries(documents)) {
+        if (!name.endsWith('Document') || typeof document !== 'object' || !document) continue;
+        const { error } = check(print(document as DocumentNode));
+        assert.equal(error, undefined, `${name}: ${error?.message}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 20, `checked ${checked} documents`);
   });
 
   it('exempts introspection from depth and cost, and bounds it on its own', () => {

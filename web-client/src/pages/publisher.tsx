@@ -6,12 +6,17 @@ import type { AgentStatus } from '../gql/graphql';
 import { Empty, ErrorNotice, Loading } from '../components/status';
 import { credits } from '../format';
 
-/** My agents with usage and revenue, and my tool servers: one request. */
+/**
+ * My agents with usage and revenue, and my tool servers: one request. Revenue is summed from the
+ * latest completed tasks; the page sizes keep the operation under the gateway's cost limit
+ * (`MAX_OPERATION_COST`, 10,000: each `first` multiplies what it holds).
+ */
+const REVENUE_TASKS = 25;
 const PublisherQuery = graphql(`
   query Publisher {
     me {
       id
-      publishedAgents(first: 100) {
+      publishedAgents(first: 50) {
         totalCount
         edges {
           node {
@@ -30,7 +35,7 @@ const PublisherQuery = graphql(`
             tasks(first: 1) {
               totalCount
             }
-            completed: tasks(state: COMPLETED, first: 100) {
+            completed: tasks(state: COMPLETED, first: 25) {
               totalCount
               edges {
                 node {
@@ -417,7 +422,7 @@ export function PublisherPage() {
                   </td>
                   <td>
                     {credits(revenue)}
-                    {a.completed.totalCount > a.completed.edges.length && ' (last 100)'}
+                    {a.completed.totalCount > a.completed.edges.length && ` (last ${REVENUE_TASKS})`}
                   </td>
                   <td>
                     {a.rating.average == null ? '—' : a.rating.average.toFixed(1)} ({a.rating.count}
