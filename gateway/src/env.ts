@@ -32,6 +32,11 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
       WEB_CLIENT_DIR: z.string().default(path.join(__dirname, '..', '..', 'web-client', 'dist')),
       /** Largest accepted request body (default 1mb). */
       BODY_LIMIT: z.string().default('1mb'),
+      /**
+       * Bearer token `/metrics` requires. Without one, `/metrics` is open outside production and
+       * not served in production (the gateway's port faces the internet).
+       */
+      METRICS_TOKEN: z.string().min(16).optional(),
       /** Proxies trusted to set X-Forwarded-For (see http/client-address.ts). Default: none. */
       TRUST_PROXY: z.string().optional(),
       MAX_OPERATION_COST: int(1, 1e9, L.maxCost),

@@ -19,7 +19,9 @@ import {
   toPublicError,
   type Identity,
 } from '@agentry/core';
+import { metricsPlugin, metricsRoute } from '@agentry/metrics';
 import { createAuthenticator } from './authenticate';
+import { createGatewayMetrics } from './gateway-metrics';
 import { createRateLimits, limitsPlugin, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 import { createClientAddress } from './http/client-address';
@@ -41,7 +43,7 @@ export interface GatewayContext {
  * upstream fetcher signs it when a connection is free, see PENDING_IDENTITY_HEADER).
  */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, fetcher: ReturnType<typeof createUpstreamFetcher>['fetcher']) {
+  constructor(url: string, fetcher: UpstreamFetcher) {
     super({ url, fetcher });
   }
   override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -49,6 +51,8 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     options.request.http?.headers.set(PENDING_IDENTITY_HEADER, pendingIdentity(identity));
   }
 }
+
+type UpstreamFetcher = ReturnType<typeof createUpstreamFetcher>['fetcher'];
 
 /** Routing URLs as composed into the supergraph (`join__graph(name:, url:)`). */
 function routingUrls(supergraphSdl: string): Record<string, string> {
@@ -78,6 +82,7 @@ export async function createGateway(
   const sign = await createIdentitySigner(env.GATEWAY_IDENTITY_PRIVATE_KEY);
   let supergraphSdl = readFileSync(env.SUPERGRAPH_PATH, 'utf8');
   const upstream = createUpstreamFetcher(env.upstream, log, sign);
+  const metrics = createGatewayMetrics();
   const clientAddress = createClientAddress(env.trustProxy);
   const urlOf = (name: string, fallback?: string) =>
     env.subgraphUrlOverride(name) ?? fallback ?? routingUrls(supergraphSdl)[name];
@@ -103,7 +108,8 @@ export async function createGateway(
       watchFile(env.SUPERGRAPH_PATH, { interval: 1000 }, onChange);
       return { supergraphSdl, cleanup: async () => unwatchFile(env.SUPERGRAPH_PATH, onChange) };
     },
-    buildService: ({ name, url }) => new SignedDataSource(urlOf(name, url)!, upstream.fetcher),
+    buildService: ({ name, url }) =>
+      new SignedDataSource(urlOf(name, url)!, metrics.timedFetcher(name, upstream.fetcher)),
     logger: log,
   });
 
@@ -139,6 +145,7 @@ export async function createGateway(
     },
   });
   gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => subscriptions.update(coreSupergraphSdl));
+  metrics.watchSubscriptions(subscriptions);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: env.NODE_ENV !== 'production',
@@ -150,6 +157,7 @@ export async function createGateway(
       // Depth, aliases, cost, throttles and rate limits: before execution, on both transports.
       limitsPlugin({ limits: env.limits, rateLimits: createRateLimits(env.rateLimits) }),
       responseStatusPlugin(),
+      metricsPlugin<GatewayContext>(metrics.service),
     ],
     formatError: (formatted, error) =>
       toPublicError(
@@ -166,6 +174,8 @@ export async function createGateway(
   app.get('/ready', (_req, res) => {
     res.json({ status: 'ready', service: 'gateway' });
   });
+  if (env.METRICS_TOKEN || env.NODE_ENV !== 'production')
+    app.get('/metrics', metricsRoute(metrics.service, { token: env.METRICS_TOKEN }));
   if (env.NODE_ENV !== 'production')
     app.get('/debug/subscriptions', (_req, res) => {
       res.json(subscriptions.metrics());

@@ -70,6 +70,20 @@ describe('gateway', { timeout: 120_000 }, () => {
     assert.match(res.errors![0].message, /introspection/i);
   });
 
+  it('serves /metrics in production only with METRICS_TOKEN, and then only to its bearer', async () => {
+    const open = new URL('/metrics', await startGateway({ NODE_ENV: 'production' }));
+    assert.doesNotMatch(await (await fetch(open)).text(), /agentry_/);
+    const token = 'metrics-token-for-the-test';
+    const guarded = new URL(
+      '/metrics',
+      await startGateway({ NODE_ENV: 'production', METRICS_TOKEN: token }),
+    );
+    assert.equal((await fetch(guarded)).status, 401);
+    const res = await fetch(guarded, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /agentry_graphql_operation_duration_seconds/);
+  });
+
   it('rejects a malformed Authorization header with 401 UNAUTHENTICATED', async () => {
     const url = await startGateway({ NODE_ENV: 'test' });
     const res = await fetch(url, {

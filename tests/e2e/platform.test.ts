@@ -188,6 +188,68 @@ describe('platform end to end', { timeout: 240_000 }, () => {
     }
   });
 
+  it('serves Prometheus metrics on every service, by operation, outcome and code', async () => {
+    await gql(
+      gw,
+      'query MetricsProbe { agents(first: 2) { edges { node { name provider { name } } } } }',
+    );
+    await gql(gw, 'query MetricsProbeBad { agent(id: "not-an-id") { id } }');
+    const scrape = async (baseUrl: string) => {
+      const res = await fetch(`${baseUrl}/metrics`);
+      assert.equal(res.status, 200, baseUrl);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
+      return res.text();
+    };
+    const gateway = await scrape(platform.gateway.baseUrl);
+    const series = (text: string, name: string) =>
+      text.split('\n').filter((l) => l.startsWith(name) && !l.startsWith('#'));
+    assert.ok(
+      series(gateway, 'agentry_graphql_operation_duration_seconds_count').some(
+        (l) =>
+          /operation="MetricsProbe"/.test(l) && /outcome="ok"/.test(l) && /type="query"/.test(l),
+      ),
+      'the federated query is counted by name and outcome',
+    );
+    assert.ok(
+      series(gateway, 'agentry_graphql_errors_total').some(
+        (l) => /code="BAD_USER_INPUT"/.test(l) && /operation="MetricsProbeBad"/.test(l),
+      ),
+      'errors are counted by code',
+    );
+    for (const name of ['agents', 'users'])
+      assert.ok(
+        series(gateway, 'agentry_subgraph_fetch_duration_seconds_count').some((l) =>
+          l.includes(`subgraph="${name}",outcome="2xx"`),
+        ),
+        `fetches to ${name} are timed`,
+      );
+    for (const name of [
+      'agentry_websockets_open',
+      'agentry_subscriptions_active',
+      'agentry_process_resident_memory_bytes',
+    ])
+      assert.ok(series(gateway, name).length, name);
+    for (const name of SUBGRAPHS) {
+      const text = await scrape(platform.subgraphs[name].baseUrl);
+      assert.ok(series(text, 'agentry_db_pool_connections').length, `${name}: pool`);
+      assert.ok(
+        series(text, 'agentry_graphql_operation_duration_seconds_count').length,
+        `${name}: operations`,
+      );
+      assert.match(text, new RegExp(`service="${name}"`));
+    }
+    const tasks = await scrape(platform.subgraphs.tasks.baseUrl);
+    for (const name of ['agentry_task_queue_depth', 'agentry_task_queue_oldest_seconds'])
+      assert.ok(series(tasks, name).length, name);
+    const billing = await scrape(platform.subgraphs.billing.baseUrl);
+    assert.ok(
+      series(billing, 'agentry_events_consumer_lag_events').some((l) =>
+        l.includes('consumer="billing.'),
+      ),
+      'consumer lag of billing consumers',
+    );
+  });
+
   it('answers bad input with coded errors and changes nothing', async () => {
     const agentId = ok(await gql(gw, '{ agents(first: 1) { edges { node { id } } } }')).agents
       .edges[0].node.id;

@@ -261,6 +261,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     },
     /** Live subscription counts (tests, debugging). */
     metrics: (): SubscriptionMetrics => metrics.snapshot(),
+    /** Client WebSockets open now. */
+    openSockets: () => wss.clients.size,
     /** Ends every client and upstream subscription and closes the WebSocket server. */
     async dispose() {
       shared.closeAll();

@@ -40,6 +40,11 @@ interface LogRow {
   created_at: Date;
 }
 
+/** The consumers running in this process and their topics (read by the metrics' lag gauge). */
+const consumersInProcess = new Map<string, readonly string[]>();
+export const runningConsumers = (): { name: string; topics: readonly string[] }[] =>
+  [...consumersInProcess].map(([name, topics]) => ({ name, topics }));
+
 /**
  * Reads the events log in commit-safe order, one replica at a time (the offset row is locked),
  * woken by NOTIFY and by a slow poll.
@@ -138,6 +143,7 @@ export async function startConsumer<T extends Topic>(
   const timer = setInterval(() => void wake(), options.pollMs ?? 2000);
   timer.unref();
   await wake();
+  consumersInProcess.set(name, options.topics);
 
   return {
     async catchUp() {
@@ -146,6 +152,7 @@ export async function startConsumer<T extends Topic>(
       await wake();
     },
     async stop() {
+      consumersInProcess.delete(name);
       clearInterval(timer);
       await running;
       await listener.end().catch(() => {});

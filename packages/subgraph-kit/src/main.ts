@@ -10,7 +10,13 @@ import {
   type Logger,
   type SubgraphName,
 } from '@agentry/core';
-import { ensureEventsSchema } from '@agentry/events';
+import { ensureEventsSchema, runningConsumers } from '@agentry/events';
+import {
+  createServiceMetrics,
+  databaseMetrics,
+  type PoolCounts,
+  type ServiceMetrics,
+} from '@agentry/metrics';
 import { createSubgraphDataSource, migrate } from './datasource';
 import { createSubgraphServer, type RunningServer } from './server';
 import { loadSubgraphEnv, type SubgraphEnv } from './subgraph-env';
@@ -23,6 +29,8 @@ export interface SubgraphDeps {
   dataSource: DataSource;
   /** Checks a gateway identity token, e.g. on internal routes. */
   verifyIdentity: (token: string | undefined) => Promise<Identity | null>;
+  /** The service's Prometheus registry (served at `/metrics`); services add their own series. */
+  metrics: ServiceMetrics;
 }
 
 /** A subgraph's running services and how to stop them. */
@@ -99,7 +107,14 @@ export async function startSubgraph<S, C extends SubgraphContext>(
   await ensureEventsSchema(dataSource);
   if (applied.length) log.info({ migrations: applied.map((m) => m.name) }, 'migrations applied');
   const verifyIdentity = await createIdentityVerifier(env.GATEWAY_IDENTITY_PUBLIC_KEY);
-  const deps: SubgraphDeps = { env, log, dataSource, verifyIdentity };
+  const metrics = createServiceMetrics(def.name);
+  databaseMetrics(metrics, {
+    query: (sql, params) => dataSource.query(sql, params),
+    // TypeORM's Postgres driver keeps its pg Pool as `master`.
+    pool: () => (dataSource.driver as unknown as { master?: PoolCounts }).master,
+    consumers: runningConsumers,
+  });
+  const deps: SubgraphDeps = { env, log, dataSource, verifyIdentity, metrics };
   const closeDatabase = async () => {
     if (dataSource.isInitialized) await dataSource.destroy();
   };
@@ -126,6 +141,8 @@ export async function startSubgraph<S, C extends SubgraphContext>(
       debugSql: env.AGENTRY_DEBUG_SQL === '1' ? counter : undefined,
       subscriptions: def.subscriptions,
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      metrics,
+      metricsToken: env.METRICS_TOKEN,
     });
     running = await server.listen(env.PORT, env.HOST);
   } catch (err) {

@@ -17,6 +17,7 @@ import {
   type Logger,
   type RunMode,
 } from '@agentry/core';
+import { metricsPlugin, metricsRoute, type ServiceMetrics } from '@agentry/metrics';
 import { createContext, type SubgraphContext } from './context';
 import { requestScope, type SqlCounter } from './datasource';
 
@@ -48,6 +49,10 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
    * carries the end user's gateway-signed identity in `extensions.identity`.
    */
   subscriptions?: boolean;
+  /** Operations are timed and counted here, and `/metrics` serves it. */
+  metrics?: ServiceMetrics;
+  /** When set, `/metrics` requires it as a bearer token. */
+  metricsToken?: string;
 }
 
 export interface RunningServer {
@@ -80,6 +85,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
+      ...(options.metrics ? [metricsPlugin<C>(options.metrics)] : []),
     ],
     formatError: (formatted, error) =>
       toPublicError(
@@ -101,6 +107,8 @@ export async function createSubgraphServer<C extends SubgraphContext>(
       res.status(503).json({ status: 'unavailable', service: options.name });
     }
   });
+  if (options.metrics)
+    app.get('/metrics', metricsRoute(options.metrics, { token: options.metricsToken }));
   if (options.debugSql && options.mode !== 'production') {
     const counter = options.debugSql;
     app.get('/debug/sql', (_req, res) => {

@@ -22,13 +22,15 @@ export function loadSubgraphEnv(
         .min(1),
       DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
       GATEWAY_IDENTITY_PUBLIC_KEY: pem('GATEWAY_IDENTITY_PUBLIC_KEY'),
-      /** Serve `/debug/sql` (statement counter) — tests use it to prove there is no N+1. */
       /**
        * Idle keep-alive timeout of the HTTP server (default 65 s): above the gateway's upstream
        * idle timeout, so the gateway closes idle connections first (see docs/OPERATIONS.md).
        */
       HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(65_000),
+      /** Serve `/debug/sql` (statement counter) — tests use it to prove there is no N+1. */
       AGENTRY_DEBUG_SQL: z.enum(['0', '1']).default('0'),
+      /** When set, `/metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. */
+      METRICS_TOKEN: z.string().min(16).optional(),
     },
     env,
   );

@@ -4,6 +4,7 @@ import { startAgentProjection } from './projections/agent-projection.consumer';
 import { createBillingClient } from './billing/billing.client';
 import type { TaskServices, TasksContext } from './context';
 import { loadTasksEnv } from './env';
+import { registerRunnerMetrics } from './runner/runner.metrics';
 import { startJobQueue } from './runner/job-queue';
 import { InitTasks1764500000000 } from './migrations/1764500000000-init-tasks';
 import { TaskRunner1764600000000 } from './migrations/1764600000000-task-runner';
@@ -52,6 +53,7 @@ export const tasksSubgraph: SubgraphFactory<TaskServices, TasksContext> = (sourc
       const stopProjection = await startAgentProjection(deps);
       const stopToolProjection = await startToolServerProjection(deps);
       const queue = await startJobQueue(deps.env.DATABASE_URL, deps.log);
+      registerRunnerMetrics(deps.metrics, deps.dataSource, queue);
       const runner = env.TASK_RUNNER ? new TaskRunner(deps.dataSource, queue, env, deps.log) : null;
       await runner?.start();
       const stream = new TaskEventStream(deps.dataSource, deps.env.DATABASE_URL, deps.log);
