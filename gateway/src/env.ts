@@ -56,6 +56,8 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
       UPSTREAM_CONNECTIONS: int(1, 10_000, U.connections),
       UPSTREAM_KEEP_ALIVE_MS: int(100, 600_000, U.keepAliveTimeoutMs),
       UPSTREAM_TIMEOUT_MS: int(1000, 3_600_000, U.timeoutMs),
+      UPSTREAM_BREAKER_FAILURES: int(1, 1000, U.breakerFailures!),
+      UPSTREAM_BREAKER_OPEN_MS: int(100, 600_000, U.breakerOpenMs!),
     },
     env,
   );
@@ -88,6 +90,8 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
     connections: config.UPSTREAM_CONNECTIONS,
     keepAliveTimeoutMs: config.UPSTREAM_KEEP_ALIVE_MS,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    breakerFailures: config.UPSTREAM_BREAKER_FAILURES,
+    breakerOpenMs: config.UPSTREAM_BREAKER_OPEN_MS,
   };
   const trustProxy = parseTrustProxy(config.TRUST_PROXY);
   return { ...config, subgraphUrls, subgraphUrlOverride, limits, rateLimits, upstream, trustProxy };

@@ -26,6 +26,7 @@ import { createRateLimits, limitsPlugin, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 import { createClientAddress } from './http/client-address';
 import { jsonErrors } from './http/json-errors';
+import { readinessRoute } from './http/readiness';
 import { responseStatusPlugin } from './http/status-plugin';
 import { createUpstreamFetcher, pendingIdentity, PENDING_IDENTITY_HEADER } from './upstream';
 import { createSubscriptionServer, type SubscriptionServerOptions } from './subscriptions';
@@ -171,9 +172,13 @@ export async function createGateway(
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });
-  app.get('/ready', (_req, res) => {
-    res.json({ status: 'ready', service: 'gateway' });
-  });
+  app.get(
+    '/ready',
+    readinessRoute(() => {
+      const urls = routingUrls(supergraphSdl);
+      return Object.fromEntries(Object.keys(urls).map((name) => [name, urlOf(name, urls[name])!]));
+    }),
+  );
   if (env.METRICS_TOKEN || env.NODE_ENV !== 'production')
     app.get('/metrics', metricsRoute(metrics.service, { token: env.METRICS_TOKEN }));
   if (env.NODE_ENV !== 'production')

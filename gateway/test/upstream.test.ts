@@ -4,7 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { freePort, startService, type ServiceProcess } from '@agentry/devstack';
 import { testDatabase, testSecrets } from '@agentry/testing';
-import { safeToRetry } from '../src/upstream';
+import { createLogger } from '@agentry/core';
+import { createUpstreamFetcher, DEFAULT_UPSTREAM_OPTIONS, safeToRetry } from '../src/upstream';
 import { postQuery, startGateway } from './helpers';
 
 /** What the test proxy does to the next request it forwards. */
@@ -204,5 +205,77 @@ describe('gateway -> subgraph connections', { timeout: 180_000 }, () => {
     assert.equal(res.json.errors.length, 1);
     assert.deepEqual(res.json.errors[0].extensions, { code: 'SERVICE_UNAVAILABLE', retryAfter: 2 });
     assert.doesNotMatch(res.text, /ECONNREFUSED|127\.0\.0\.1|INTERNAL/);
+  });
+});
+
+describe('the circuit breaker of the upstream fetcher', () => {
+  /** A server that takes connections and answers only when told to (a hung subgraph). */
+  async function hungServer() {
+    let requests = 0;
+    let answer = false;
+    const server = net.createServer((socket) => {
+      socket.on('data', () => {
+        requests++;
+        if (answer)
+          socket.end(
+            'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"data":{}}',
+          );
+      });
+      socket.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    return {
+      url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/graphql`,
+      requests: () => requests,
+      recover: () => (answer = true),
+      close: () => new Promise<void>((r) => server.close(() => r())),
+    };
+  }
+  const post = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"query":"{ __typename }"}',
+  };
+
+  it('opens after consecutive failures: fields fail at once, nothing more reaches the subgraph, then one probe closes it', async () => {
+    const hung = await hungServer();
+    const upstream = createUpstreamFetcher(
+      { ...DEFAULT_UPSTREAM_OPTIONS, timeoutMs: 200, breakerFailures: 3, breakerOpenMs: 1_000 },
+      createLogger('test'),
+      async () => 'unused',
+    );
+    try {
+      for (let i = 0; i < 3; i++)
+        await assert.rejects(
+          upstream.fetcher(hung.url, post),
+          (err: { extensions: Record<string, unknown> }) =>
+            err.extensions.code === 'SERVICE_UNAVAILABLE',
+        );
+      const reached = hung.requests();
+      assert.equal(
+        reached,
+        3,
+        'each of the first three reached the hung subgraph (timeouts are not retried)',
+      );
+      // Open: refused without touching the subgraph, however many ask.
+      const refused = await Promise.allSettled(
+        Array.from({ length: 20 }, () => upstream.fetcher(hung.url, post)),
+      );
+      assert.ok(refused.every((r) => r.status === 'rejected'));
+      assert.ok(
+        refused.every((r) => (r as PromiseRejectedResult).reason.extensions.retryAfter >= 1),
+        'with a retry hint',
+      );
+      assert.equal(hung.requests(), reached, 'nothing reached the subgraph while open');
+      // After the open period one request probes; the subgraph has recovered, so it closes.
+      hung.recover();
+      await sleep(1_100);
+      const res = await upstream.fetcher(hung.url, post);
+      assert.equal(res.status, 200);
+      assert.equal((await upstream.fetcher(hung.url, post)).status, 200, 'closed again');
+    } finally {
+      await upstream.close();
+      await hung.close();
+    }
   });
 });

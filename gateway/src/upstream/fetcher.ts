@@ -27,6 +27,14 @@ export interface UpstreamOptions {
   timeoutMs: number;
   /** Largest subgraph response read, in bytes. @default 64 MiB */
   maxResponseBytes?: number;
+  /**
+   * Consecutive failed requests (unreachable, reset, timed out) after which a subgraph's circuit
+   * opens: for `breakerOpenMs` its fields fail at once with SERVICE_UNAVAILABLE instead of each
+   * request waiting on a dead or hung service; then one request at a time probes it. @default 5
+   */
+  breakerFailures?: number;
+  /** How long an open circuit refuses requests, in ms. @default 5000 */
+  breakerOpenMs?: number;
 }
 
 export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = {
@@ -34,6 +42,8 @@ export const DEFAULT_UPSTREAM_OPTIONS: UpstreamOptions = {
   keepAliveTimeoutMs: 4_000,
   timeoutMs: 150_000,
   maxResponseBytes: 64 * 1024 * 1024,
+  breakerFailures: 5,
+  breakerOpenMs: 5_000,
 };
 
 /** Attempts of one subgraph request when the failures are safe to retry (see safeToRetry). */
@@ -140,12 +150,40 @@ export function createUpstreamFetcher(
     return { ...rest, [IDENTITY_HEADER]: await sign(identity) };
   };
 
+  // The circuit of each origin: consecutive failures, and until when it stays open.
+  const breakerFailures = options.breakerFailures ?? DEFAULT_UPSTREAM_OPTIONS.breakerFailures!;
+  const breakerOpenMs = options.breakerOpenMs ?? DEFAULT_UPSTREAM_OPTIONS.breakerOpenMs!;
+  const circuits = new Map<string, { failures: number; openUntil: number; probing: boolean }>();
+  const circuitOf = (origin: string) => {
+    let c = circuits.get(origin);
+    if (!c) circuits.set(origin, (c = { failures: 0, openUntil: 0, probing: false }));
+    return c;
+  };
+
   const fetcher: Fetcher = async (url, init = {}) => {
     const mutation = isMutation(init.body);
-    const leave = await enter(new URL(url).origin);
+    const origin = new URL(url).origin;
+    const circuit = circuitOf(origin);
+    const open = circuit.failures >= breakerFailures;
+    if (open && (Date.now() < circuit.openUntil || circuit.probing)) {
+      const wait = Math.max(1, Math.ceil((circuit.openUntil - Date.now()) / 1000));
+      throw unavailable(Math.max(wait, UPSTREAM_RETRY_AFTER_S));
+    }
+    if (open) circuit.probing = true; // half-open: this request alone finds out
+    const leave = await enter(origin);
     try {
-      return await send(url, init, mutation);
+      const response = await send(url, init, mutation);
+      circuit.failures = 0;
+      return response;
+    } catch (err) {
+      if (++circuit.failures >= breakerFailures) {
+        if (circuit.failures === breakerFailures || open)
+          log.warn({ origin, failures: circuit.failures }, 'subgraph circuit open');
+        circuit.openUntil = Date.now() + breakerOpenMs;
+      }
+      throw err;
     } finally {
+      if (open) circuit.probing = false;
       leave();
     }
   };
@@ -173,16 +211,19 @@ export function createUpstreamFetcher(
           continue;
         }
         log.warn({ url, code: codeOf(err), err: (err as Error).message }, 'subgraph unreachable');
-        throw new AppError(
-          ErrorCode.SERVICE_UNAVAILABLE,
-          `A service this operation needs is unavailable right now; try again in ${UPSTREAM_RETRY_AFTER_S} s.`,
-          { retryAfter: UPSTREAM_RETRY_AFTER_S },
-        );
+        throw unavailable(UPSTREAM_RETRY_AFTER_S);
       }
     }
   }
   return { fetcher, close: () => agent.close() };
 }
+
+const unavailable = (retryAfter: number) =>
+  new AppError(
+    ErrorCode.SERVICE_UNAVAILABLE,
+    `A service this operation needs is unavailable right now; try again in ${retryAfter} s.`,
+    { retryAfter },
+  );
 
 function fetcherResponse(
   url: string,
