@@ -23,6 +23,7 @@ import { createMetrics, type SubscriptionMetrics } from './metrics';
 import { createPlanningState, type PlanningState } from './planner';
 import { createSharedSubscriptions } from './shared';
 import { createUpstreamPool } from './upstream';
+import { resumable, RESUME_VARIABLE } from './resume';
 
 export interface SubscriptionServerOptions {
   /** The gateway's HTTP server; graphql-ws shares its port. */
@@ -128,16 +129,23 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
   function subscribe(args: ExecutionArgs): ExecutionResult | AsyncIterableIterator<never> {
     const ctx = args.contextValue as SubscriptionContext;
     const { state: current, identity } = ctx;
+    // A subscription by cursor is run with the gateway's own `after`, so its upstream resumes
+    // after the last event received whenever the subgraph's socket reconnects.
+    const operation = getOperationAST(args.document, args.operationName);
+    const resume = operation
+      ? resumable(current.apiSchema, args.document, operation, ctx.variables)
+      : null;
     let plan;
     try {
-      plan = current.planSubscription(args.document, args.operationName);
+      plan = current.planSubscription(resume?.document ?? args.document, args.operationName);
     } catch (err) {
       log.error({ err }, 'subscription could not be planned');
       return { errors: toGraphQLErrors([gatewayError('This subscription cannot be planned.')]) };
     }
     const key = dedupKey(args.document, args.operationName, ctx.variables, identity);
+    const variables = resume ? { ...ctx.variables, [RESUME_VARIABLE]: resume.after } : ctx.variables;
     const variablesFor = (names: readonly string[] = []) =>
-      Object.fromEntries(names.filter((n) => n in ctx.variables).map((n) => [n, ctx.variables[n]]));
+      Object.fromEntries(names.filter((n) => n in variables).map((n) => [n, variables[n]]));
     return shared.join(
       key,
       async () => ({
@@ -146,6 +154,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
           operationName: plan.primary.operationName,
           variables: variablesFor(plan.primary.variableUsages),
           identity,
+          resume: resume ? { responseKey: resume.responseKey } : undefined,
         }),
         context: {
           plan,
@@ -154,7 +163,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
           rawVariables: args.variableValues as Record<string, unknown> | undefined,
           schema: current.apiSchema,
           identity,
-          variables: ctx.variables,
+          variables,
           urlOf,
           sign: options.sign,
           log,
@@ -163,6 +172,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       }),
       ctx.socket,
       ctx.id,
+      // From a cursor, a newcomer gets the group's history (what it would replay alone); without
+      // one, what a lone subscription gets depends on when it starts: share only until then.
+      resume?.after ? 'history' : 'beforeFirstEvent',
     );
   }
 
