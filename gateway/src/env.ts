@@ -51,6 +51,12 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
       UPSTREAM_CONNECTIONS: int(1, 10_000, U.connections),
       UPSTREAM_KEEP_ALIVE_MS: int(100, 600_000, U.keepAliveTimeoutMs),
       UPSTREAM_TIMEOUT_MS: int(1000, 3_600_000, U.timeoutMs),
+      /** Subscriptions open at once on one WebSocket (default 100). */
+      MAX_SUBSCRIPTIONS_PER_SOCKET: int(1, 100_000, 100),
+      /** Subscriptions open at once per user (anonymous: per client address), per gateway. */
+      MAX_SUBSCRIPTIONS_PER_USER: int(1, 1_000_000, 500),
+      /** How often open WebSockets' API keys, roles and sessions are re-checked (ms). */
+      WS_CREDENTIAL_CHECK_MS: int(100, 5000, 2000),
     },
     env,
   );

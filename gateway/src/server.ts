@@ -19,7 +19,7 @@ import {
   toPublicError,
   type Identity,
 } from '@agentry/core';
-import { createAuthenticator } from './authenticate';
+import { createAuthenticator, createCredentialChecker } from './authenticate';
 import { createRateLimits, limitsPlugin, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 import { createClientAddress } from './http/client-address';
@@ -113,6 +113,8 @@ export async function createGateway(
     signIdentity: sign,
   });
 
+  const rateLimits = createRateLimits(env.rateLimits);
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -129,6 +131,16 @@ export async function createGateway(
     log,
     urlOverride: env.subgraphUrlOverride,
     isProd: env.NODE_ENV === 'production',
+    checkCredentials: createCredentialChecker({
+      usersUrl: () => urlOf('users')!,
+      signIdentity: sign,
+    }),
+    credentialCheckMs: env.WS_CREDENTIAL_CHECK_MS,
+    limits: env.limits,
+    rateLimits,
+    clientAddress,
+    maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    maxSubscriptionsPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
     // The socket's client address, when the WebSocket side passes it, keys the same limits.
     executeOperation: async (request, identity, client?: { address?: string }) => {
       const { body } = await apollo.executeOperation(request, {
@@ -148,7 +160,7 @@ export async function createGateway(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Depth, aliases, cost, throttles and rate limits: before execution, on both transports.
-      limitsPlugin({ limits: env.limits, rateLimits: createRateLimits(env.rateLimits) }),
+      limitsPlugin({ limits: env.limits, rateLimits }),
       responseStatusPlugin(),
     ],
     formatError: (formatted, error) =>

@@ -289,14 +289,14 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
   /** Stops the feed subgraph and starts it again on the same port (its sockets drop). */
   let restartFeed: () => Promise<void>;
 
-  const tokenFor = (userId: string) =>
+  const tokenFor = (userId: string, expiresIn: string | number = '10m') =>
     new SignJWT({ roles: ['USER'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('agentry-users')
       .setAudience('agentry')
       .setSubject(userId)
       .setIssuedAt()
-      .setExpirationTime('10m')
+      .setExpirationTime(expiresIn)
       .sign(new TextEncoder().encode(sessionSecret));
 
   async function clientFor(userId: string | null) {
@@ -423,6 +423,10 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
         GATEWAY_IDENTITY_PRIVATE_KEY: keys.privateKeyPem,
         SUBGRAPH_FEED_URL: feedSubgraph.url,
         SUBGRAPH_PEOPLE_URL: peopleSubgraph.url,
+        // Small limits, so the tests of limits reach them (other tests stay below).
+        MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
+        MAX_SUBSCRIPTIONS_PER_USER: '6',
+        MAX_ALIASES: '5',
       }),
       // Small enough that a socket which stops reading is found out after a few large events.
       { maxBufferedBytes: 256 * 1024, slowCloseGraceMs: 10_000 },
@@ -671,6 +675,72 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
 
     const query = collect(client, `query { __typename }`);
     assert.deepEqual(await query.nth(0), { data: { __typename: 'Query' } });
+  });
+
+  it('limits subscriptions per socket and per user with RATE_LIMITED', async () => {
+    const query = `subscription { ticks(n: 11) { seq } }`;
+    const dave = await clientFor('dave');
+    const open = [collect(dave, query), collect(dave, query), collect(dave, query)];
+    await metricsReach((m) => m.clients >= 3, 'three subscriptions');
+    const fourth = collect(dave, query);
+    const refused = await within(fourth.ended, 5000, 'refused');
+    assert.ok('error' in refused);
+    const [error] = refused.error as { message: string; extensions?: { code?: string } }[];
+    assert.equal(error.extensions?.code, 'RATE_LIMITED');
+    assert.match(error.message, /at most 3/);
+    // A place given back is a place to take again.
+    open[0].dispose();
+    await metricsReach((m) => m.clients === 2, 'one completed');
+    open.push(collect(dave, query));
+    await metricsReach((m) => m.clients === 3, 'taken again');
+    for (const sub of open) sub.dispose();
+    await metricsReach((m) => m.clients === 0, 'all completed');
+
+    // Per user, across sockets.
+    const sockets = [await clientFor('erin'), await clientFor('erin'), await clientFor('erin')];
+    const erin = sockets.flatMap((c) => [collect(c, query), collect(c, query)]);
+    await metricsReach((m) => m.clients === 6, 'six for erin');
+    const seventh = collect(await clientFor('erin'), query);
+    const over = await within(seventh.ended, 5000, 'refused');
+    assert.ok('error' in over);
+    const [userError] = over.error as { message: string; extensions?: { code?: string } }[];
+    assert.equal(userError.extensions?.code, 'RATE_LIMITED');
+    assert.match(userError.message, /at most 6/);
+    const frank = collect(await clientFor('frank'), query);
+    await metricsReach((m) => m.clients === 7, 'another user is not limited by erin');
+    for (const sub of [...erin, frank]) sub.dispose();
+    await metricsReach((m) => m.clients === 0, 'all completed');
+  });
+
+  it('holds subscriptions to the static limits of HTTP (checkOperation)', async () => {
+    const client = await clientFor('alice');
+    const aliases = Array.from({ length: 6 }, (_, i) => `a${i}: seq`).join(' ');
+    const refused = collect(client, `subscription { ticks(n: 12) { ${aliases} } }`);
+    const ended = await within(refused.ended, 5000, 'refused');
+    assert.ok('error' in ended);
+    const [error] = ended.error as { extensions?: { code?: string } }[];
+    assert.equal(error.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(feed.count(12), 0, 'nothing was subscribed upstream');
+  });
+
+  it('closes a socket with 4403 when its session token expires', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const { socket, closed, waitFor } = await rawSocket(
+      `Bearer ${await tokenFor('gina', expiresAt)}`,
+    );
+    await waitFor((m) => m.type === 'connection_ack', 'ack');
+    socket.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { ticks(n: 13) { seq } }' },
+      }),
+    );
+    await feed.until(() => feed.count(13) === 1, 'upstream open');
+    const close = await within(closed, 10_000, 'closed at expiry');
+    assert.equal(close.code, 4403);
+    assert.match(close.reason, /expired/);
+    await feed.until(() => feed.count(13) === 0, 'upstream closed with the socket');
   });
 
   it('does not let a consumer that stops reading delay the others', async () => {

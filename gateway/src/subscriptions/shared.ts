@@ -147,7 +147,15 @@ export function createSharedSubscriptions(options: SharedOptions) {
    * none). Returns the iterator graphql-ws keeps for it: it yields nothing itself (results are
    * written to the socket directly), ends when the group ends, and `return()` leaves the group.
    */
-  function join(key: string, start: StartGroup, socket: WebSocket, id: string, mode: JoinMode) {
+  function join(
+    key: string,
+    start: StartGroup,
+    socket: WebSocket,
+    id: string,
+    mode: JoinMode,
+    /** Called once when this subscriber leaves (limits give its place back). */
+    onLeave?: () => void,
+  ) {
     let group = groups.get(key);
     const isNew = !group;
     if (!group) {
@@ -173,6 +181,7 @@ export function createSharedSubscriptions(options: SharedOptions) {
       metrics.counts.clients--;
       own.subscribers.delete(subscriber);
       if (own.subscribers.size === 0) closeGroup(own);
+      onLeave?.();
       wake?.({ value: undefined, done: true });
       wake = null;
     };

@@ -15,9 +15,17 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ErrorCode, type Identity, type Logger } from '@agentry/core';
-import type { Authenticator } from '../authenticate';
-import { depthLimit, MAX_TOKENS } from '../limits';
+import { ErrorCode, unauthenticated, type Identity, type Logger } from '@agentry/core';
+import { sessionExpiry, type Authenticator, type CredentialChecker } from '../authenticate';
+import {
+  checkOperation,
+  depthLimit,
+  MAX_TOKENS,
+  rateLimitKey,
+  type OperationLimits,
+  type RateLimits,
+} from '../limits';
+import { createCredentialWatch } from './credentials';
 import { gatewayError, publicError, toGraphQLErrors } from './errors';
 import { createMetrics, type SubscriptionMetrics } from './metrics';
 import { createPlanningState, type PlanningState } from './planner';
@@ -44,7 +52,26 @@ export interface SubscriptionServerOptions {
   executeOperation?: (
     request: { query: string; variables?: Record<string, unknown>; operationName?: string },
     identity: Identity,
+    client?: { address?: string },
   ) => Promise<FormattedExecutionResult>;
+  /**
+   * Re-checks the API keys and users of open sockets with the users subgraph every
+   * `credentialCheckMs`: a revoked key, a removed role or an expired session closes the socket
+   * with 4403. Without it only session expiry is enforced.
+   */
+  checkCredentials?: CredentialChecker;
+  /** How often open sockets' credentials are re-checked, in ms (default 2000). */
+  credentialCheckMs?: number;
+  /** The static limits of HTTP (depth, aliases, directives, root fields, cost), `checkOperation`. */
+  limits?: OperationLimits;
+  /** The rate limits of HTTP; each subscription is one operation of its cost. */
+  rateLimits?: RateLimits;
+  /** The client's address of an upgrade request, as HTTP computes it (TRUST_PROXY). */
+  clientAddress?: (request: http.IncomingMessage) => string;
+  /** Subscriptions open at once on one socket (default 100). */
+  maxSubscriptionsPerSocket?: number;
+  /** Subscriptions open at once per user, or per client address when anonymous (default 500). */
+  maxSubscriptionsPerUser?: number;
   /** Server ping interval; a socket that misses a pong for as long is cut (default 12 000 ms). */
   keepAliveMs?: number;
   /** Unsent bytes after which a client socket is closed with 1013 (default 4 MiB). */
@@ -61,6 +88,12 @@ export interface SubscriptionServerOptions {
 
 interface SubscriptionContext {
   identity: Identity;
+  /** The `authorization` of `connection_init`, re-checked before each query or mutation. */
+  authorization?: string;
+  /** The client's address (rate limits of anonymous callers). */
+  address?: string;
+  /** Gives back this subscription's place in the per-socket and per-user limits (once). */
+  release: () => void;
   socket: WebSocket;
   id: string;
   query: string;
@@ -140,10 +173,13 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       plan = current.planSubscription(resume?.document ?? args.document, args.operationName);
     } catch (err) {
       log.error({ err }, 'subscription could not be planned');
+      ctx.release();
       return { errors: toGraphQLErrors([gatewayError('This subscription cannot be planned.')]) };
     }
     const key = dedupKey(args.document, args.operationName, ctx.variables, identity);
-    const variables = resume ? { ...ctx.variables, [RESUME_VARIABLE]: resume.after } : ctx.variables;
+    const variables = resume
+      ? { ...ctx.variables, [RESUME_VARIABLE]: resume.after }
+      : ctx.variables;
     const variablesFor = (names: readonly string[] = []) =>
       Object.fromEntries(names.filter((n) => n in variables).map((n) => [n, variables[n]]));
     return shared.join(
@@ -175,6 +211,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       // From a cursor, a newcomer gets the group's history (what it would replay alone); without
       // one, what a lone subscription gets depends on when it starts: share only until then.
       resume?.after ? 'history' : 'beforeFirstEvent',
+      ctx.release,
     );
   }
 
@@ -184,13 +221,32 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       return {
         errors: refuse('Send queries and mutations over HTTP POST.', 'BAD_REQUEST'),
       };
+    // Over HTTP every request presents its key again; here the socket's key is looked up again
+    // before anything runs, so a revoked key cannot start work (e.g. sendTask) meanwhile.
+    let identity = ctx.identity;
+    if (!watch.allowed(ctx.socket))
+      return { errors: refuse('Sign in again: this connection is closed.', UNAUTHENTICATED) };
+    if (identity.apiKeyId) {
+      try {
+        const now = await options.authenticate(ctx.authorization);
+        if (identity.roles.some((r) => !now.roles.includes(r))) throw unauthenticated();
+        identity = now;
+      } catch (err) {
+        const code = (err as GraphQLError).extensions?.code;
+        if (code !== UNAUTHENTICATED)
+          return { errors: toGraphQLErrors([gatewayError((err as Error).message, String(code))]) };
+        watch.refuse(ctx.socket, 'The API key was revoked.');
+        return { errors: refuse('The API key is invalid or revoked.', UNAUTHENTICATED) };
+      }
+    }
     const result = await options.executeOperation(
       {
         query: ctx.query,
         variables: args.variableValues ?? undefined,
         operationName: args.operationName ?? undefined,
       },
-      ctx.identity,
+      identity,
+      { address: ctx.address },
     );
     return {
       data: result.data,
@@ -199,22 +255,87 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
   }
 
   const documents = new Map<string, CheckedDocument>();
+  const watch = createCredentialWatch({
+    check: options.checkCredentials,
+    intervalMs: options.credentialCheckMs,
+    log,
+  });
+  const perSocketLimit = options.maxSubscriptionsPerSocket ?? 100;
+  const perUserLimit = options.maxSubscriptionsPerUser ?? 500;
+  /** Open subscriptions per socket and per user (or anonymous address) on this gateway. */
+  const perSocket = new WeakMap<WebSocket, number>();
+  const perUser = new Map<string, number>();
+  const userKey = (identity: Identity, address: string | undefined) =>
+    identity.userId ? `user:${identity.userId}` : `addr:${address ?? 'unknown'}`;
 
-  const server = useServer<Record<string, unknown>, { identity?: Identity }>(
+  /** Takes a place in both limits, or says which one is full. */
+  function reserve(socket: WebSocket, key: string): (() => void) | GraphQLError {
+    const onSocket = perSocket.get(socket) ?? 0;
+    const ofUser = perUser.get(key) ?? 0;
+    if (onSocket >= perSocketLimit)
+      return limitError(
+        `This connection already has ${onSocket} subscriptions open; at most ${perSocketLimit} are allowed. Complete some first.`,
+        perSocketLimit,
+      );
+    if (ofUser >= perUserLimit)
+      return limitError(
+        `You already have ${ofUser} subscriptions open; at most ${perUserLimit} are allowed. Complete some first.`,
+        perUserLimit,
+      );
+    perSocket.set(socket, onSocket + 1);
+    perUser.set(key, ofUser + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      perSocket.set(socket, (perSocket.get(socket) ?? 1) - 1);
+      const left = (perUser.get(key) ?? 1) - 1;
+      if (left > 0) perUser.set(key, left);
+      else perUser.delete(key);
+    };
+  }
+
+  const server = useServer<
+    Record<string, unknown>,
+    { identity?: Identity; authorization?: string; address?: string }
+  >(
     {
       isProd: options.isProd,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const authorization = params.authorization ?? params.Authorization;
         if (authorization !== undefined && typeof authorization !== 'string') return false;
+        let identity: Identity;
         try {
-          ctx.extra.identity = await options.authenticate(authorization || undefined);
-          return true;
+          identity = await options.authenticate(authorization || undefined);
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
+        if (identity.via === 'session' && identity.userId && options.checkCredentials) {
+          // A session token carries the roles of its sign-in: keep only those the user still
+          // has, so reconnecting with an old token does not bring a removed role back.
+          try {
+            const status = await options.checkCredentials({
+              apiKeyIds: [],
+              userIds: [identity.userId],
+            });
+            const user = status.users[identity.userId];
+            if (!user) return false;
+            identity = { ...identity, roles: identity.roles.filter((r) => user.roles.includes(r)) };
+          } catch (err) {
+            log.warn({ err }, 'session roles not re-checked at connect; the next sweep will');
+          }
+        }
+        ctx.extra.identity = identity;
+        ctx.extra.authorization = authorization || undefined;
+        ctx.extra.address = options.clientAddress?.(ctx.extra.request);
+        watch.watch(ctx.extra.socket, identity, sessionExpiry(authorization || undefined));
+        return true;
       },
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
+        const { socket, identity, address } = ctx.extra;
+        if (!watch.allowed(socket))
+          return refuse('Sign in again: this connection is closed.', UNAUTHENTICATED);
         if (!state) return refuse('The gateway is still starting; retry shortly.', 'BAD_REQUEST');
         // Thousands of clients send the same few documents: parse and validate each once per
         // schema and share the AST (a parsed document per subscriber is most of its memory).
@@ -238,9 +359,40 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
           return coerced.errors.map(
             (e) => new GraphQLError(e.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }),
           );
+        // The same static limits as HTTP; queries and mutations then run through the HTTP
+        // pipeline (rate limits included), subscriptions are charged here.
+        let release = () => {};
+        if (operation.operation === 'subscription') {
+          let cost = 0;
+          try {
+            if (options.limits)
+              cost = checkOperation(
+                { schema: state.apiSchema, document, operation, variables: coerced.coerced },
+                options.limits,
+              );
+            await options.rateLimits?.operation(rateLimitKey(identity, address), cost);
+          } catch (err) {
+            return [plainError(err)];
+          }
+          const reserved = reserve(socket, userKey(identity!, address));
+          if (reserved instanceof GraphQLError) return [reserved];
+          release = reserved;
+        } else if (options.limits) {
+          try {
+            checkOperation(
+              { schema: state.apiSchema, document, operation, variables: coerced.coerced },
+              options.limits,
+            );
+          } catch (err) {
+            return [plainError(err)];
+          }
+        }
         const contextValue: SubscriptionContext = {
-          identity: ctx.extra.identity!,
-          socket: ctx.extra.socket,
+          identity: identity!,
+          authorization: ctx.extra.authorization,
+          address,
+          release,
+          socket,
           id,
           query: payload.query,
           variables: coerced.coerced,
@@ -275,6 +427,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     metrics: (): SubscriptionMetrics => metrics.snapshot(),
     /** Ends every client and upstream subscription and closes the WebSocket server. */
     async dispose() {
+      watch.dispose();
       shared.closeAll();
       await server.dispose();
       await upstream.dispose();
@@ -286,6 +439,19 @@ export type SubscriptionServer = ReturnType<typeof createSubscriptionServer>;
 const refuse = (message: string, code: string) => [
   new GraphQLError(message, { extensions: { code } }),
 ];
+
+const UNAUTHENTICATED = ErrorCode.UNAUTHENTICATED;
+
+/** A subscription limit error: RATE_LIMITED naming the limit. */
+const limitError = (message: string, limit: number) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.RATE_LIMITED, limit } });
+
+/** A coded error as graphql-ws sends it (no HTTP-only extensions such as `http`). */
+function plainError(err: unknown): GraphQLError {
+  if (!(err instanceof GraphQLError)) throw err;
+  const { http: _http, ...extensions } = err.extensions as Record<string, unknown>;
+  return new GraphQLError(err.message, { extensions });
+}
 
 /** How many distinct subscription documents stay parsed (the oldest is dropped first). */
 const DOCUMENT_CACHE_SIZE = 500;
