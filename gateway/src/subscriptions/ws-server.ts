@@ -15,7 +15,8 @@ import {
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import WebSocket, { WebSocketServer } from 'ws';
-import { ErrorCode, unauthenticated, type Identity, type Logger } from '@agentry/core';
+import DataLoader from 'dataloader';
+import { ErrorCode, unauthenticated, type Identity, type Logger, type Role } from '@agentry/core';
 import { sessionExpiry, type Authenticator, type CredentialChecker } from '../authenticate';
 import {
   checkOperation,
@@ -260,6 +261,17 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
     intervalMs: options.credentialCheckMs,
     log,
   });
+  // Sockets connect in bursts (a deploy, a network blip): one users request per tick for all.
+  const check = options.checkCredentials;
+  const currentRoles = check
+    ? new DataLoader<string, Role[] | null>(
+        async (userIds) => {
+          const status = await check({ apiKeyIds: [], userIds: [...userIds] });
+          return userIds.map((id) => status.users[id]?.roles ?? null);
+        },
+        { cache: false, maxBatchSize: 1000 },
+      )
+    : null;
   const perSocketLimit = options.maxSubscriptionsPerSocket ?? 100;
   const perUserLimit = options.maxSubscriptionsPerUser ?? 500;
   /** Open subscriptions per socket and per user (or anonymous address) on this gateway. */
@@ -311,20 +323,18 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
         } catch {
           return false; // graphql-ws closes with 4403 Forbidden
         }
-        if (identity.via === 'session' && identity.userId && options.checkCredentials) {
+        if (identity.via === 'session' && identity.userId && currentRoles) {
           // A session token carries the roles of its sign-in: keep only those the user still
           // has, so reconnecting with an old token does not bring a removed role back.
+          let roles: Role[] | null;
           try {
-            const status = await options.checkCredentials({
-              apiKeyIds: [],
-              userIds: [identity.userId],
-            });
-            const user = status.users[identity.userId];
-            if (!user) return false;
-            identity = { ...identity, roles: identity.roles.filter((r) => user.roles.includes(r)) };
+            roles = await currentRoles.load(identity.userId);
           } catch (err) {
             log.warn({ err }, 'session roles not re-checked at connect; the next sweep will');
+            roles = identity.roles;
           }
+          if (!roles) return false;
+          identity = { ...identity, roles: identity.roles.filter((r) => roles.includes(r)) };
         }
         ctx.extra.identity = identity;
         ctx.extra.authorization = authorization || undefined;
