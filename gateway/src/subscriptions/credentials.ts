@@ -41,7 +41,8 @@ export function createCredentialWatch(options: CredentialWatchOptions) {
   const { log } = options;
   const watched = new Map<WebSocket, Watched>();
   let sweeping = false;
-  const timer = setInterval(() => void sweep(), options.intervalMs ?? 2000);
+  const intervalMs = options.intervalMs ?? 2000;
+  const timer = setInterval(() => void sweep(), intervalMs);
   timer.unref();
 
   function refuse(w: Watched, reason: string) {
@@ -58,6 +59,16 @@ export function createCredentialWatch(options: CredentialWatchOptions) {
     watched.delete(socket);
   }
 
+  /**
+   * A session that ends before the next sweep gets a timer for its exact end (only those: a
+   * timer per socket for a far expiry costs more than it is worth with thousands of sockets).
+   */
+  function timeExpiry(w: Watched) {
+    if (w.expiresAt === null || w.timer) return;
+    const ms = w.expiresAt - Date.now();
+    if (ms <= intervalMs * 1.5) (w.timer = setTimeout(() => expire(w), ms)).unref();
+  }
+
   const expired = (w: Watched) => w.expiresAt !== null && w.expiresAt <= Date.now();
   const expire = (w: Watched) => refuse(w, 'The session expired: sign in again.');
 
@@ -65,7 +76,10 @@ export function createCredentialWatch(options: CredentialWatchOptions) {
     if (sweeping) return;
     sweeping = true;
     try {
-      for (const w of [...watched.values()]) if (expired(w)) expire(w);
+      for (const w of [...watched.values()]) {
+        if (expired(w)) expire(w);
+        else timeExpiry(w);
+      }
       const open = [...watched.values()].filter((w) => w.identity.userId);
       const apiKeyIds = [...new Set(open.flatMap((w) => w.identity.apiKeyId ?? []))];
       const userIds = [
@@ -99,11 +113,8 @@ export function createCredentialWatch(options: CredentialWatchOptions) {
       const w: Watched = { socket, identity, expiresAt, refused: false };
       watched.set(socket, w);
       socket.once('close', () => forget(socket));
-      if (expiresAt !== null) {
-        const ms = expiresAt - Date.now();
-        if (ms <= 0) expire(w);
-        else if (ms < 2 ** 31 - 1) (w.timer = setTimeout(() => expire(w), ms)).unref();
-      }
+      if (expired(w)) expire(w);
+      else timeExpiry(w);
     },
     /** False once the socket's credentials are refused (or its session has expired). */
     allowed(socket: WebSocket): boolean {

@@ -5,6 +5,7 @@ import {
   isObjectType,
   Kind,
   valueFromASTUntyped,
+  type ArgumentNode,
   type DocumentNode,
   type FieldNode,
   type GraphQLSchema,
@@ -40,6 +41,40 @@ export function resumable(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown>,
 ): Resumable | null {
+  // Thousands of sockets send the same parsed document: rewrite it once (per schema).
+  let bySchema = rewrites.get(document);
+  if (!bySchema) rewrites.set(document, (bySchema = new WeakMap()));
+  let byOperation = bySchema.get(schema);
+  if (!byOperation) bySchema.set(schema, (byOperation = new Map()));
+  let rewrite = byOperation.get(operation);
+  if (rewrite === undefined)
+    byOperation.set(operation, (rewrite = rewriteOf(schema, document, operation)));
+  if (!rewrite) return null;
+  const value = rewrite.after ? valueFromASTUntyped(rewrite.after.value, variables) : null;
+  return {
+    document: rewrite.document,
+    responseKey: rewrite.responseKey,
+    after: typeof value === 'string' ? value : null,
+  };
+}
+
+interface Rewrite {
+  document: DocumentNode;
+  responseKey: string;
+  /** The client's own `after` argument, if it passes one. */
+  after?: ArgumentNode;
+}
+
+const rewrites = new WeakMap<
+  DocumentNode,
+  WeakMap<GraphQLSchema, Map<OperationDefinitionNode, Rewrite | null>>
+>();
+
+function rewriteOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): Rewrite | null {
   if (operation.operation !== 'subscription') return null;
   const [root, ...others] = operation.selectionSet.selections;
   if (!root || others.length || root.kind !== Kind.FIELD) return null;
@@ -55,8 +90,6 @@ export function resumable(
   if (!cursor || getNullableType(cursor.type) !== GraphQLString) return null;
 
   const given = root.arguments?.find((a) => a.name.value === 'after');
-  const value = given ? valueFromASTUntyped(given.value, variables) : null;
-  const after = typeof value === 'string' ? value : null;
 
   const rewritten: FieldNode = {
     ...root,
@@ -98,7 +131,7 @@ export function resumable(
       definitions: document.definitions.map((d) => (d === operation ? resumableOperation : d)),
     },
     responseKey: root.alias?.value ?? root.name.value,
-    after,
+    after: given,
   };
 }
 

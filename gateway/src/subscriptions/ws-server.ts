@@ -113,6 +113,14 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+const printed = new WeakMap<DocumentNode, string>();
+/** `print(document)`, once per parsed document (the same one serves every socket sending it). */
+function printOnce(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) printed.set(document, (text = print(document)));
+  return text;
+}
+
 /** Subscriptions are shared only between callers with the same user, roles and scopes. */
 function dedupKey(
   document: DocumentNode,
@@ -123,7 +131,7 @@ function dedupKey(
   return createHash('sha256')
     .update(
       stableJson([
-        print(document),
+        printOnce(document),
         operationName ?? null,
         variables,
         identity.userId,
@@ -272,6 +280,19 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
         { cache: false, maxBatchSize: 1000 },
       )
     : null;
+  // Answers stay good for one re-check interval: the sweep is what bounds how stale they get.
+  // The promise is kept, so a burst of sockets of one user waits for one answer.
+  const rolesCache = new Map<string, { roles: Promise<Role[] | null>; until: number }>();
+  const rolesCacheMs = options.credentialCheckMs ?? 2000;
+  function rolesNow(userId: string): Promise<Role[] | null> {
+    const cached = rolesCache.get(userId);
+    if (cached && cached.until > Date.now()) return cached.roles;
+    const roles = currentRoles!.load(userId);
+    if (rolesCache.size >= 10_000) rolesCache.clear();
+    rolesCache.set(userId, { roles, until: Date.now() + rolesCacheMs });
+    roles.catch(() => rolesCache.delete(userId));
+    return roles;
+  }
   const perSocketLimit = options.maxSubscriptionsPerSocket ?? 100;
   const perUserLimit = options.maxSubscriptionsPerUser ?? 500;
   /** Open subscriptions per socket and per user (or anonymous address) on this gateway. */
@@ -328,7 +349,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
           // has, so reconnecting with an old token does not bring a removed role back.
           let roles: Role[] | null;
           try {
-            roles = await currentRoles.load(identity.userId);
+            roles = await rolesNow(identity.userId);
           } catch (err) {
             log.warn({ err }, 'session roles not re-checked at connect; the next sweep will');
             roles = identity.roles;
