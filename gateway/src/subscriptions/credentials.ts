@@ -13,6 +13,8 @@ export interface CredentialWatchOptions {
   check?: CredentialChecker;
   /** How often open sockets are re-checked, in ms (default 2000). */
   intervalMs?: number;
+  /** Called with every answer, before sockets are judged (keeps caches of roles fresh). */
+  onStatus?: (status: CredentialStatus) => void;
   log: Logger;
 }
 
@@ -95,6 +97,7 @@ export function createCredentialWatch(options: CredentialWatchOptions) {
         Object.assign(status.apiKeys, part.apiKeys);
         Object.assign(status.users, part.users);
       }
+      options.onStatus?.(status);
       for (const w of open) {
         if (w.refused || !watched.has(w.socket)) continue;
         const verdict = judge(w.identity, status);

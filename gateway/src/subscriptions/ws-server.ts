@@ -264,10 +264,21 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
   }
 
   const documents = new Map<string, CheckedDocument>();
+  // The promise is kept, so a burst of sockets of one user waits for one answer.
+  const rolesCache = new Map<string, { roles: Promise<Role[] | null>; until: number }>();
+  const rolesCacheMs = options.credentialCheckMs ?? 2000;
   const watch = createCredentialWatch({
     check: options.checkCredentials,
     intervalMs: options.credentialCheckMs,
     log,
+    // What the sweep just learned is what a socket reconnecting right after must see.
+    onStatus: (status) => {
+      const until = Date.now() + rolesCacheMs;
+      for (const [userId, user] of Object.entries(status.users))
+        rolesCache.set(userId, { roles: Promise.resolve(user.roles), until });
+      for (const key of Object.values(status.apiKeys))
+        rolesCache.set(key.userId, { roles: Promise.resolve(key.roles), until });
+    },
   });
   // Sockets connect in bursts (a deploy, a network blip): one users request per tick for all.
   const check = options.checkCredentials;
@@ -281,9 +292,6 @@ export function createSubscriptionServer(options: SubscriptionServerOptions) {
       )
     : null;
   // Answers stay good for one re-check interval: the sweep is what bounds how stale they get.
-  // The promise is kept, so a burst of sockets of one user waits for one answer.
-  const rolesCache = new Map<string, { roles: Promise<Role[] | null>; until: number }>();
-  const rolesCacheMs = options.credentialCheckMs ?? 2000;
   function rolesNow(userId: string): Promise<Role[] | null> {
     const cached = rolesCache.get(userId);
     if (cached && cached.until > Date.now()) return cached.roles;
