@@ -517,10 +517,11 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
     const bob = collect(await clientFor('bob'), query);
     await metricsReach((m) => m.clients === 4, 'four client subscriptions');
     await feed.until(() => feed.count(2) === 3, 'an upstream for the late one and for bob');
-    assert.deepEqual(
-      [...feed.channels].map((c) => c.identity.userId).sort(),
-      ['alice', 'alice', 'bob'],
-    );
+    assert.deepEqual([...feed.channels].map((c) => c.identity.userId).sort(), [
+      'alice',
+      'alice',
+      'bob',
+    ]);
     feed.publish(2, { id: 'x2', seq: 2, userId: 'alice' });
     await Promise.all([a1.nth(1), a2.nth(1), late.nth(0), bob.nth(0)]);
     assert.deepEqual(late.events, [
@@ -576,7 +577,11 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
     );
     const channels = [...feed.channels].filter((c) => c.n === 10);
     assert.equal(channels.length, 1);
-    assert.equal(channels[0].after, 'c2', 'resumed after the last event, not from the client cursor');
+    assert.equal(
+      channels[0].after,
+      'c2',
+      'resumed after the last event, not from the client cursor',
+    );
     feed.publish(10, { id: 'u3', seq: 3, cursor: 'c3' });
     await sub.nth(2);
     assert.deepEqual(

@@ -79,7 +79,10 @@ describe('users subgraph', () => {
     assert.equal((await ask(await asUser(s.user.id))).status, 401, 'not a user either');
     const res = await ask(await identityHeaders(GATEWAY_SERVICE));
     assert.equal(res.status, 200);
-    const body = await res.json();
+    const body = (await res.json()) as {
+      apiKeys: Record<string, { roles: string[] }>;
+      users: Record<string, { roles: string[] }>;
+    };
     assert.deepEqual(Object.keys(body.apiKeys), [kept], 'a revoked key is absent');
     assert.deepEqual(body.apiKeys[kept].roles, ['USER'], "the owner's roles now");
     assert.deepEqual(body.users, { [s.user.id]: { roles: ['USER'] } }, 'unknown users absent');
