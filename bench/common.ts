@@ -27,4 +27,6 @@ export const BENCH_GATEWAY_ENV: NodeJS.ProcessEnv = {
   SIGN_IN_LIMIT_PER_ADDRESS: '1000000',
   RATE_LIMIT_OPERATIONS: '1000000000',
   RATE_LIMIT_COST: '1000000000000',
+  // One user follows with thousands of sockets.
+  MAX_SUBSCRIPTIONS_PER_USER: '1000000',
 };

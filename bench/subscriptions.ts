@@ -19,6 +19,12 @@ import { gql, signUp as signUpAt, BENCH_GATEWAY_ENV } from './common';
 const rssKb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 
+/** CPU seconds (user + system) a process has used: robust to a machine shared with others. */
+const cpuS = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100/s)
+};
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]);
@@ -70,7 +76,7 @@ async function main() {
       `subscription fan-out on one gateway, ${os.cpus().length} cores, node ${process.version}, ${STEPS} progress events at 2/s`,
     );
     console.log(
-      'subscribers | connect s | RSS/subscriber KB | agent->client p50/p99 ms | recorded->client p50/p99 ms | delivered',
+      'subscribers | connect s | gateway CPU s | RSS/subscriber KB | agent->client p50/p99 ms | recorded->client p50/p99 ms | delivered',
     );
     for (const n of runs) {
       const token = await signUp(`watcher-${n}@bench.dev`);
@@ -84,6 +90,7 @@ async function main() {
       const clients: Client[] = [];
       const connected: Promise<void>[] = [];
       const started = Date.now();
+      const cpuBefore = cpuS(gatewayPid);
       for (let i = 0; i < n; i++) {
         const client = createClient({
           url: wsUrl,
@@ -119,6 +126,7 @@ async function main() {
       }
       await Promise.all(connected);
       const connectS = (Date.now() - started) / 1000;
+      const connectCpuS = cpuS(gatewayPid) - cpuBefore;
       await new Promise((r) => setTimeout(r, 1000));
       const rssAfter = rssKb(gatewayPid);
       await gql(
@@ -130,7 +138,7 @@ async function main() {
       const deadline = Date.now() + 180_000;
       while (completed < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       console.log(
-        `${String(n).padStart(11)} | ${connectS.toFixed(1).padStart(9)} | ${((rssAfter - rssBefore) / n).toFixed(1).padStart(17)} | ${`${pct(agentLatency, 0.5)} / ${pct(agentLatency, 0.99)}`.padStart(24)} | ${`${pct(recordedLatency, 0.5)} / ${pct(recordedLatency, 0.99)}`.padStart(27)} | ${delivered} events, ${completed}/${n} saw COMPLETED`,
+        `${String(n).padStart(11)} | ${connectS.toFixed(1).padStart(9)} | ${connectCpuS.toFixed(1).padStart(13)} | ${((rssAfter - rssBefore) / n).toFixed(1).padStart(17)} | ${`${pct(agentLatency, 0.5)} / ${pct(agentLatency, 0.99)}`.padStart(24)} | ${`${pct(recordedLatency, 0.5)} / ${pct(recordedLatency, 0.99)}`.padStart(27)} | ${delivered} events, ${completed}/${n} saw COMPLETED`,
       );
       await Promise.all(clients.map((c) => c.dispose()));
       await new Promise((r) => setTimeout(r, 2000));

@@ -1,4 +1,4 @@
-import { jwtVerify } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import {
   ANONYMOUS,
   GATEWAY_SERVICE,
@@ -89,4 +89,54 @@ export function createAuthenticator(options: {
       apiKeyId: body.apiKeyId,
     };
   }
+}
+
+/** When a session token stops being valid (ms since the epoch); null for API keys and anonymous. */
+export function sessionExpiry(authorization: string | undefined): number | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '');
+  if (!match || match[1].startsWith(API_KEY_PREFIX)) return null;
+  try {
+    const { exp } = decodeJwt(match[1]);
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What the users subgraph says now about credentials the gateway holds open. */
+export interface CredentialStatus {
+  /** Live keys by id, with their owner's current roles (a missing id: revoked). */
+  apiKeys: Record<string, { userId: string; roles: Role[]; scopes: string[] }>;
+  /** Current roles of users by id (a missing id: no such user any more). */
+  users: Record<string, { roles: Role[] }>;
+}
+
+export type CredentialChecker = (ids: {
+  apiKeyIds: string[];
+  userIds: string[];
+}) => Promise<CredentialStatus>;
+
+/**
+ * Asks the users subgraph (`POST /internal/credentials`) which API keys are still live and what
+ * roles users hold now: the WebSocket server re-checks open sockets with it, so a revocation or
+ * a removed role reaches sockets opened on any gateway replica. Throws when it cannot tell.
+ */
+export function createCredentialChecker(options: {
+  usersUrl: () => string;
+  signIdentity: (identity: Identity) => Promise<string>;
+}): CredentialChecker {
+  return async (ids) => {
+    const base = options.usersUrl().replace(/\/graphql\/?$/, '');
+    const res = await fetch(`${base}/internal/credentials`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await options.signIdentity(GATEWAY_SERVICE),
+      },
+      body: JSON.stringify(ids),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!res.ok) throw new Error(`credential check answered ${res.status}`);
+    return (await res.json()) as CredentialStatus;
+  };
 }

@@ -58,6 +58,12 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
       UPSTREAM_TIMEOUT_MS: int(1000, 3_600_000, U.timeoutMs),
       UPSTREAM_BREAKER_FAILURES: int(1, 1000, U.breakerFailures!),
       UPSTREAM_BREAKER_OPEN_MS: int(100, 600_000, U.breakerOpenMs!),
+      /** Subscriptions open at once on one WebSocket (default 100). */
+      MAX_SUBSCRIPTIONS_PER_SOCKET: int(1, 100_000, 100),
+      /** Subscriptions open at once per user (anonymous: per client address), per gateway. */
+      MAX_SUBSCRIPTIONS_PER_USER: int(1, 1_000_000, 500),
+      /** How often open WebSockets' API keys, roles and sessions are re-checked (ms). */
+      WS_CREDENTIAL_CHECK_MS: int(100, 5000, 2000),
     },
     env,
   );

@@ -20,8 +20,8 @@ import {
   type Identity,
 } from '@agentry/core';
 import { metricsPlugin, metricsRoute } from '@agentry/metrics';
-import { createAuthenticator } from './authenticate';
 import { createGatewayMetrics } from './gateway-metrics';
+import { createAuthenticator, createCredentialChecker } from './authenticate';
 import { createRateLimits, limitsPlugin, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 import { createClientAddress } from './http/client-address';
@@ -120,6 +120,8 @@ export async function createGateway(
     signIdentity: sign,
   });
 
+  const rateLimits = createRateLimits(env.rateLimits);
+
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -136,6 +138,16 @@ export async function createGateway(
     log,
     urlOverride: env.subgraphUrlOverride,
     isProd: env.NODE_ENV === 'production',
+    checkCredentials: createCredentialChecker({
+      usersUrl: () => urlOf('users')!,
+      signIdentity: sign,
+    }),
+    credentialCheckMs: env.WS_CREDENTIAL_CHECK_MS,
+    limits: env.limits,
+    rateLimits,
+    clientAddress,
+    maxSubscriptionsPerSocket: env.MAX_SUBSCRIPTIONS_PER_SOCKET,
+    maxSubscriptionsPerUser: env.MAX_SUBSCRIPTIONS_PER_USER,
     // The socket's client address, when the WebSocket side passes it, keys the same limits.
     executeOperation: async (request, identity, client?: { address?: string }) => {
       const { body } = await apollo.executeOperation(request, {
@@ -156,7 +168,7 @@ export async function createGateway(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // Depth, aliases, cost, throttles and rate limits: before execution, on both transports.
-      limitsPlugin({ limits: env.limits, rateLimits: createRateLimits(env.rateLimits) }),
+      limitsPlugin({ limits: env.limits, rateLimits }),
       responseStatusPlugin(),
       metricsPlugin<GatewayContext>(metrics.service),
     ],

@@ -22,6 +22,7 @@ import {
 } from '../src/limits';
 import * as clientDocuments from '../../packages/client/src/gql/graphql';
 import * as webClientDocuments from '../../web-client/src/gql/graphql';
+import WebSocket from 'ws';
 import { LEAKS, postQuery, startGateway } from './helpers';
 
 const apiSchema: GraphQLSchema = Supergraph.build(
@@ -243,6 +244,41 @@ describe('rate limits per identity', { timeout: 60_000 }, () => {
     assert.equal(second.json.errors[0].extensions.code, 'RATE_LIMITED');
     assert.match(second.json.errors[0].message, /cost/);
     assert.equal((await postQuery(gw.url, '{ __typename }', {}, from('192.0.2.20'))).status, 200);
+  });
+
+  it('charges operations over the WebSocket to the same budget, keyed by the same address', async () => {
+    const SUBSCRIPTION =
+      'subscription { taskEvents(taskId: "00000000-0000-4000-8000-000000000000") { sequence } }';
+    /** The first answer to one anonymous operation sent over a WebSocket from `address`. */
+    const sendFrom = async (address: string, query: string) => {
+      const socket = new WebSocket(gw.url.replace(/^http/, 'ws'), 'graphql-transport-ws', {
+        headers: from(address),
+      });
+      try {
+        const answered = new Promise<{ id?: string; type: string; payload?: any }>((resolve) =>
+          socket.on('message', (data) => {
+            const m = JSON.parse(data.toString());
+            if (m.type === 'connection_ack')
+              socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+            else if (m.id === '1') resolve(m);
+          }),
+        );
+        await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+        socket.send(JSON.stringify({ type: 'connection_init', payload: {} }));
+        return await answered;
+      } finally {
+        socket.terminate();
+      }
+    };
+    for (let i = 0; i < 5; i++)
+      assert.equal((await postQuery(gw.url, '{ __typename }', {}, from('192.0.2.30'))).status, 200);
+    const refused = await sendFrom('192.0.2.30', SUBSCRIPTION);
+    assert.equal(refused.type, 'error');
+    assert.equal(refused.payload[0].extensions.code, 'RATE_LIMITED');
+    const query = await sendFrom('192.0.2.30', '{ __typename }');
+    assert.equal(query.payload?.errors?.[0]?.extensions?.code, 'RATE_LIMITED');
+    const other = await sendFrom('192.0.2.31', '{ __typename }');
+    assert.deepEqual(other.payload, { data: { __typename: 'Query' } }, 'its own budget');
   });
 
   it('keys budgets by API key, else user, else address', () => {

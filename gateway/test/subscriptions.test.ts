@@ -54,6 +54,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 interface TickData {
   id: string;
   seq: number;
+  cursor?: string;
   userId?: string;
   note?: string;
   fail?: string;
@@ -61,15 +62,21 @@ interface TickData {
 
 /** The feed subgraph's event source: one channel per upstream subscription, fed by the test. */
 class Feed extends EventEmitter {
-  readonly channels = new Set<{ n: number; identity: Identity; push(t: TickData): void }>();
+  readonly channels = new Set<{
+    n: number;
+    identity: Identity;
+    after?: string | null;
+    push(t: TickData): void;
+  }>();
 
-  open(n: number, identity: Identity): AsyncIterableIterator<TickData> {
+  open(n: number, identity: Identity, after?: string | null): AsyncIterableIterator<TickData> {
     const queue: TickData[] = [];
     let wake: ((r: IteratorResult<TickData>) => void) | null = null;
     let closed = false;
     const channel = {
       n,
       identity,
+      after,
       push: (t: TickData) => {
         if (wake) {
           const w = wake;
@@ -110,7 +117,7 @@ class Feed extends EventEmitter {
   }
 
   /** Resolves once `predicate` holds (checked now and on every subscribe/unsubscribe). */
-  until(predicate: () => boolean, what: string) {
+  until(predicate: () => boolean, what: string, ms = 5000) {
     const done = deferred();
     const check = () => {
       if (predicate()) {
@@ -120,7 +127,7 @@ class Feed extends EventEmitter {
     };
     this.on('change', check);
     check();
-    return within(done.promise, 5000, what);
+    return within(done.promise, ms, what);
   }
 }
 
@@ -139,6 +146,7 @@ interface TestSubgraph {
 async function startSubgraph(
   schema: GraphQLSchema,
   verify: (token: string | undefined) => Promise<Identity | null>,
+  port = 0,
 ): Promise<TestSubgraph> {
   const httpIdentities: Identity[] = [];
   const app = express();
@@ -187,10 +195,10 @@ async function startSubgraph(
     },
     wss,
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const actual = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}/graphql`,
+    url: `http://127.0.0.1:${actual}/graphql`,
     httpIdentities,
     async stop() {
       await ws.dispose();
@@ -207,6 +215,8 @@ const FEED_SDL = `
   type Tick @key(fields: "id") {
     id: ID!
     seq: Int!
+    "Where the tick stands (a resumable subscription: ticks(after: cursor))."
+    cursor: String
     note: String
     "The user id the feed subgraph saw on the subscription."
     viewer: String
@@ -276,15 +286,17 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
   let sessionSecret: string;
   let feedSubgraph: TestSubgraph;
   let peopleSubgraph: TestSubgraph;
+  /** Stops the feed subgraph and starts it again on the same port (its sockets drop). */
+  let restartFeed: () => Promise<void>;
 
-  const tokenFor = (userId: string) =>
+  const tokenFor = (userId: string, expiresIn: string | number = '10m') =>
     new SignJWT({ roles: ['USER'] })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('agentry-users')
       .setAudience('agentry')
       .setSubject(userId)
       .setIssuedAt()
-      .setExpirationTime('10m')
+      .setExpirationTime(expiresIn)
       .sign(new TextEncoder().encode(sessionSecret));
 
   async function clientFor(userId: string | null) {
@@ -339,12 +351,16 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
     const feedResolvers = {
       Subscription: {
         ticks: {
-          subscribe: (_: unknown, args: { n: number }, ctx: { identity: Identity }) => {
+          subscribe: (
+            _: unknown,
+            args: { n: number; after?: string | null },
+            ctx: { identity: Identity },
+          ) => {
             if (args.n < 0)
               throw new GraphQLError('n must not be negative.', {
                 extensions: { code: 'BAD_USER_INPUT' },
               });
-            return feed.open(args.n, ctx.identity);
+            return feed.open(args.n, ctx.identity, args.after);
           },
           resolve: (tick: TickData) => tick,
         },
@@ -354,6 +370,7 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
           if (tick.fail) throw new GraphQLError('Not yours.', { extensions: { code: tick.fail } });
           return tick.seq;
         },
+        cursor: (tick: TickData) => tick.cursor ?? null,
         viewer: (_: TickData, __: unknown, ctx: { identity: Identity }) => ctx.identity.userId,
         user: (tick: TickData) => (tick.userId ? { id: tick.userId } : null),
       },
@@ -368,13 +385,16 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
         },
       },
     };
-    feedSubgraph = await startSubgraph(
-      buildSubgraphSchema({
-        typeDefs: parse(FEED_SDL),
-        resolvers: feedResolvers as never,
-      }),
-      verify,
-    );
+    const feedSchema = buildSubgraphSchema({
+      typeDefs: parse(FEED_SDL),
+      resolvers: feedResolvers as never,
+    });
+    feedSubgraph = await startSubgraph(feedSchema, verify);
+    restartFeed = async () => {
+      const port = Number(new URL(feedSubgraph.url).port);
+      await feedSubgraph.stop();
+      feedSubgraph = await startSubgraph(feedSchema, verify, port);
+    };
     subgraphStops.push(() => feedSubgraph.stop());
     peopleSubgraph = await startSubgraph(
       buildSubgraphSchema({
@@ -403,6 +423,10 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
         GATEWAY_IDENTITY_PRIVATE_KEY: keys.privateKeyPem,
         SUBGRAPH_FEED_URL: feedSubgraph.url,
         SUBGRAPH_PEOPLE_URL: peopleSubgraph.url,
+        // Small limits, so the tests of limits reach them (other tests stay below).
+        MAX_SUBSCRIPTIONS_PER_SOCKET: '3',
+        MAX_SUBSCRIPTIONS_PER_USER: '6',
+        MAX_ALIASES: '5',
       }),
       // Small enough that a socket which stops reading is found out after a few large events.
       { maxBufferedBytes: 256 * 1024, slowCloseGraceMs: 10_000 },
@@ -474,7 +498,7 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
     anonymous.socket.close();
   });
 
-  it('shares identical subscriptions of one user, not of different users; late joiners start now', async () => {
+  it('shares identical subscriptions of one user, not of different users; late joiners alone', async () => {
     const query = `subscription { ticks(n: 2) { seq user { name } } }`;
     await metricsReach((m) => m.clients === 0, 'a clean start');
     const a1 = collect(await clientFor('alice'), query);
@@ -487,13 +511,17 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
     assert.equal(feed.count(2), 1, 'identical subscriptions share one upstream');
     assert.equal(gateway.subscriptionMetrics().upstream.feed, 1);
 
+    // Without a cursor, what a subscription gets depends on when it starts: one that comes
+    // after the group's first event runs on its own upstream, so sharing changes nothing for it.
     const late = collect(await clientFor('alice'), query);
     const bob = collect(await clientFor('bob'), query);
-    // The late joiner is in the shared group once the gateway counts four clients.
     await metricsReach((m) => m.clients === 4, 'four client subscriptions');
-    await feed.until(() => feed.count(2) === 2, 'a second upstream for bob');
-    assert.equal(gateway.subscriptionMetrics().upstream.feed, 2);
-    assert.deepEqual([...feed.channels].map((c) => c.identity.userId).sort(), ['alice', 'bob']);
+    await feed.until(() => feed.count(2) === 3, 'an upstream for the late one and for bob');
+    assert.deepEqual([...feed.channels].map((c) => c.identity.userId).sort(), [
+      'alice',
+      'alice',
+      'bob',
+    ]);
     feed.publish(2, { id: 'x2', seq: 2, userId: 'alice' });
     await Promise.all([a1.nth(1), a2.nth(1), late.nth(0), bob.nth(0)]);
     assert.deepEqual(late.events, [
@@ -503,13 +531,65 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
 
     // The shared upstream stays while one subscriber is left, and closes with the last one.
     a1.dispose();
-    a2.dispose();
     bob.dispose();
-    await feed.until(() => feed.count(2) === 1, 'bob upstream closed, alice kept');
-    const started = Date.now();
+    await feed.until(() => feed.count(2) === 2, 'bob upstream closed, alice kept');
+    a2.dispose();
     late.dispose();
     await feed.until(() => feed.count(2) === 0, 'last subscriber left');
-    assert.ok(Date.now() - started < 1000, 'the upstream closes at once');
+  });
+
+  it('gives a subscriber that joins a shared subscription from a cursor the replay it missed', async () => {
+    const query = `subscription($after: String) { ticks(n: 9, after: $after) { seq cursor } }`;
+    const first = collect(await clientFor('alice'), query, { after: 'c0' });
+    await feed.until(() => feed.count(9) === 1, 'upstream open');
+    assert.equal([...feed.channels].find((c) => c.n === 9)!.after, 'c0');
+    feed.publish(9, { id: 'r1', seq: 1, cursor: 'c1' });
+    feed.publish(9, { id: 'r2', seq: 2, cursor: 'c2' });
+    await first.nth(1);
+    const second = collect(await clientFor('alice'), query, { after: 'c0' });
+    await metricsReach((m) => m.clients === 2, 'both subscribed');
+    assert.equal(feed.count(9), 1, 'the second one shares the upstream');
+    feed.publish(9, { id: 'r3', seq: 3, cursor: 'c3' });
+    await Promise.all([first.nth(2), second.nth(2)]);
+    const seqs = (c: Collected) => c.events.map((e) => (e.data as any).ticks.seq);
+    assert.deepEqual(seqs(first), [1, 2, 3]);
+    assert.deepEqual(seqs(second), [1, 2, 3], 'the late joiner gets the events after its cursor');
+    assert.deepEqual(second.events, first.events, 'the gateway adds nothing to what is shown');
+    first.dispose();
+    second.dispose();
+    await feed.until(() => feed.count(9) === 0, 'upstream closed');
+  });
+
+  it('resumes the upstream after the last cursor it received when the subgraph restarts', async () => {
+    const query = `subscription($after: String) { ticks(n: 10, after: $after) { seq } }`;
+    const sub = collect(await clientFor('alice'), query, { after: 'c0' });
+    await feed.until(() => feed.count(10) === 1, 'upstream open');
+    feed.publish(10, { id: 'u1', seq: 1, cursor: 'c1' });
+    feed.publish(10, { id: 'u2', seq: 2, cursor: 'c2' });
+    await sub.nth(1);
+    const before = [...feed.channels].find((c) => c.n === 10);
+    await restartFeed();
+    // graphql-ws's client retries with a randomised backoff (about 1-4 s for the first retry).
+    await feed.until(
+      () => [...feed.channels].some((c) => c.n === 10 && c !== before),
+      'the gateway re-subscribes',
+      30_000,
+    );
+    const channels = [...feed.channels].filter((c) => c.n === 10);
+    assert.equal(channels.length, 1);
+    assert.equal(
+      channels[0].after,
+      'c2',
+      'resumed after the last event, not from the client cursor',
+    );
+    feed.publish(10, { id: 'u3', seq: 3, cursor: 'c3' });
+    await sub.nth(2);
+    assert.deepEqual(
+      sub.events.map((e) => (e.data as any).ticks.seq),
+      [1, 2, 3],
+    );
+    sub.dispose();
+    await feed.until(() => feed.count(10) === 0, 'upstream closed');
   });
 
   it('closes the upstream at once when the client socket goes away', async () => {
@@ -600,6 +680,72 @@ describe('federated subscriptions', { timeout: 120_000 }, () => {
 
     const query = collect(client, `query { __typename }`);
     assert.deepEqual(await query.nth(0), { data: { __typename: 'Query' } });
+  });
+
+  it('limits subscriptions per socket and per user with RATE_LIMITED', async () => {
+    const query = `subscription { ticks(n: 11) { seq } }`;
+    const dave = await clientFor('dave');
+    const open = [collect(dave, query), collect(dave, query), collect(dave, query)];
+    await metricsReach((m) => m.clients >= 3, 'three subscriptions');
+    const fourth = collect(dave, query);
+    const refused = await within(fourth.ended, 5000, 'refused');
+    assert.ok('error' in refused);
+    const [error] = refused.error as { message: string; extensions?: { code?: string } }[];
+    assert.equal(error.extensions?.code, 'RATE_LIMITED');
+    assert.match(error.message, /at most 3/);
+    // A place given back is a place to take again.
+    open[0].dispose();
+    await metricsReach((m) => m.clients === 2, 'one completed');
+    open.push(collect(dave, query));
+    await metricsReach((m) => m.clients === 3, 'taken again');
+    for (const sub of open) sub.dispose();
+    await metricsReach((m) => m.clients === 0, 'all completed');
+
+    // Per user, across sockets.
+    const sockets = [await clientFor('erin'), await clientFor('erin'), await clientFor('erin')];
+    const erin = sockets.flatMap((c) => [collect(c, query), collect(c, query)]);
+    await metricsReach((m) => m.clients === 6, 'six for erin');
+    const seventh = collect(await clientFor('erin'), query);
+    const over = await within(seventh.ended, 5000, 'refused');
+    assert.ok('error' in over);
+    const [userError] = over.error as { message: string; extensions?: { code?: string } }[];
+    assert.equal(userError.extensions?.code, 'RATE_LIMITED');
+    assert.match(userError.message, /at most 6/);
+    const frank = collect(await clientFor('frank'), query);
+    await metricsReach((m) => m.clients === 7, 'another user is not limited by erin');
+    for (const sub of [...erin, frank]) sub.dispose();
+    await metricsReach((m) => m.clients === 0, 'all completed');
+  });
+
+  it('holds subscriptions to the static limits of HTTP (checkOperation)', async () => {
+    const client = await clientFor('alice');
+    const aliases = Array.from({ length: 6 }, (_, i) => `a${i}: seq`).join(' ');
+    const refused = collect(client, `subscription { ticks(n: 12) { ${aliases} } }`);
+    const ended = await within(refused.ended, 5000, 'refused');
+    assert.ok('error' in ended);
+    const [error] = ended.error as { extensions?: { code?: string } }[];
+    assert.equal(error.extensions?.code, 'BAD_USER_INPUT');
+    assert.equal(feed.count(12), 0, 'nothing was subscribed upstream');
+  });
+
+  it('closes a socket with 4403 when its session token expires', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const { socket, closed, waitFor } = await rawSocket(
+      `Bearer ${await tokenFor('gina', expiresAt)}`,
+    );
+    await waitFor((m) => m.type === 'connection_ack', 'ack');
+    socket.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: 'subscription { ticks(n: 13) { seq } }' },
+      }),
+    );
+    await feed.until(() => feed.count(13) === 1, 'upstream open');
+    const close = await within(closed, 10_000, 'closed at expiry');
+    assert.equal(close.code, 4403);
+    assert.match(close.reason, /expired/);
+    await feed.until(() => feed.count(13) === 0, 'upstream closed with the socket');
   });
 
   it('does not let a consumer that stops reading delay the others', async () => {

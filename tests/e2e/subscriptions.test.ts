@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClient, type Client } from 'graphql-ws';
+import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { startPlatform, type Platform, type ServiceProcess } from '@agentry/devstack';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
@@ -43,8 +44,65 @@ describe('task subscriptions through the gateway', { timeout: 240_000 }, () => {
     }
   }`;
 
+  /** Fails with `what` instead of hanging when `promise` does not settle in time. */
+  function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+    let timer: NodeJS.Timeout;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** A raw graphql-transport-ws socket, acknowledged: to see close codes and refused messages. */
+  async function rawSocket(baseUrl: string, authorization: string) {
+    const socket = new WebSocket(wsUrl(baseUrl), 'graphql-transport-ws');
+    rawSockets.push(socket);
+    const messages: { id?: string; type: string; payload?: any }[] = [];
+    const listeners = new Set<() => void>();
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    socket.on('message', (data) => {
+      messages.push(JSON.parse(data.toString()));
+      for (const l of listeners) l();
+    });
+    const waitFor = (predicate: (m: (typeof messages)[number]) => boolean, what: string) =>
+      within(
+        new Promise<(typeof messages)[number]>((resolve) => {
+          const check = () => {
+            const m = messages.find(predicate);
+            if (m) {
+              listeners.delete(check);
+              resolve(m);
+            }
+          };
+          listeners.add(check);
+          check();
+        }),
+        15_000,
+        what,
+      );
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization } }));
+    await waitFor((m) => m.type === 'connection_ack', 'connection_ack');
+    const send = (id: string, query: string, variables?: Record<string, unknown>) =>
+      socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query, variables } }));
+    return { socket, messages, waitFor, closed, send };
+  }
+  const rawSockets: WebSocket[] = [];
+
+  const SEND = 'mutation($a: ID!, $t: String!) { sendTask(agentId: $a, input: {text: $t}) { id } }';
+  const myTaskCount = async (token: string) =>
+    ok(await gql(platform.gatewayUrl, 'query { myTasks { totalCount } }', {}, token)).myTasks
+      .totalCount as number;
+
   /** Follows a subscription; resolves on complete/error, or after `stopAfter` events. */
-  function follow(client: Client, variables: Record<string, unknown>, stopAfter = Infinity) {
+  function follow(
+    client: Client,
+    variables: Record<string, unknown>,
+    stopAfter = Infinity,
+    onEvent?: (count: number) => void,
+  ) {
     const events: any[] = [];
     const errors: any[] = [];
     let stop = () => {};
@@ -54,7 +112,10 @@ describe('task subscriptions through the gateway', { timeout: 240_000 }, () => {
         {
           next: (r) => {
             if (r.errors) errors.push(...r.errors);
-            if (r.data?.taskEvents) events.push(r.data.taskEvents);
+            if (r.data?.taskEvents) {
+              events.push(r.data.taskEvents);
+              onEvent?.(events.length);
+            }
             if (events.length >= stopAfter) {
               stop();
               resolve();
@@ -145,6 +206,7 @@ describe('task subscriptions through the gateway', { timeout: 240_000 }, () => {
     }
   });
   after(async () => {
+    for (const socket of rawSockets) socket.terminate();
     await Promise.all(clients.map((c) => c.dispose()));
     await platform?.stop();
     await worker?.stop();
@@ -218,6 +280,115 @@ describe('task subscriptions through the gateway', { timeout: 240_000 }, () => {
     assert.deepEqual(errors, []);
     assertContiguous(events);
     assert.equal(events[0].task.agent.name, 'Watched Worker');
+  });
+
+  it('gives the same user following one task twice, the second later, every event in both', async () => {
+    const taskId = await sendTask('followed twice');
+    const client = connect(platform.gateway.baseUrl, user.token);
+    let late: ReturnType<typeof follow> | undefined;
+    let joined!: () => void;
+    const lateStarted = new Promise<void>((resolve) => (joined = resolve));
+    // The second, identical subscription starts once the first has received three events.
+    const first = follow(client, { t: taskId }, Infinity, (count) => {
+      if (count !== 3) return;
+      late = follow(client, { t: taskId });
+      joined();
+    });
+    await lateStarted;
+    await Promise.all([first.done, late!.done]);
+    assert.deepEqual([first.errors, late!.errors], [[], []]);
+    assertContiguous(first.events);
+    const seen = (f: { events: any[] }) => f.events.map((e) => [e.sequence, e.state]);
+    assert.deepEqual(seen(late!), seen(first), 'the later one gets the replay too');
+    assert.ok(['COMPLETED', 'FAILED'].includes(first.events.at(-1).state));
+  });
+
+  it('resumes every subscriber without a repeat when the tasks subgraph restarts under them', async () => {
+    const taskId = await sendTask('survive a tasks restart');
+    const gw = platform.gateway.baseUrl;
+    // Identical documents (shared upstream) and a different one with a cursor.
+    const followers = [
+      follow(connect(gw, user.token), { t: taskId }),
+      follow(connect(gw, user.token), { t: taskId }),
+    ];
+    const head = follow(connect(gw, user.token), { t: taskId }, 2);
+    await head.done;
+    followers.push(follow(connect(gw, user.token), { t: taskId, after: head.events[1].cursor }));
+    await platform.restart('tasks');
+    await Promise.all(followers.map((f) => within(f.done, 60_000, 'a follower completes')));
+    for (const [i, f] of followers.entries()) {
+      assert.deepEqual(f.errors, [], `follower ${i}`);
+      assertContiguous(f.events, i === 2 ? 3 : 1);
+      assert.equal(f.events.at(-1).state, 'COMPLETED');
+    }
+  });
+
+  it('closes sockets of a revoked API key on another replica with 4403; nothing runs on them after', async () => {
+    const { createApiKey } = ok(
+      await gql(
+        platform.gatewayUrl,
+        'mutation { createApiKey(name: "socket", scopes: ["tasks:read", "tasks:write"]) { apiKey { id } secret } }',
+        {},
+        user.token,
+      ),
+    );
+    // Opened on gateway B; the key is revoked through gateway A.
+    const raw = await rawSocket(gatewayB.baseUrl, `Bearer ${createApiKey.secret}`);
+    raw.send('events', 'subscription { myTaskEvents { sequence } }');
+    raw.send('before', SEND, { a: agentId, t: 'with the key' });
+    const first = await raw.waitFor((m) => m.id === 'before' && m.type !== 'complete', 'sendTask');
+    assert.ok(first.payload?.data?.sendTask?.id, JSON.stringify(first));
+    ok(
+      await gql(
+        platform.gatewayUrl,
+        'mutation($id: ID!) { revokeApiKey(id: $id) }',
+        { id: createApiKey.apiKey.id },
+        user.token,
+      ),
+    );
+    const tasksBefore = await myTaskCount(user.token);
+    raw.send('after', SEND, { a: agentId, t: 'after revocation' });
+    const closed = await within(raw.closed, 15_000, 'the socket is closed');
+    assert.equal(closed.code, 4403);
+    const answered = raw.messages.filter((m) => m.id === 'after' && m.type === 'next');
+    assert.ok(
+      answered.every((m) => !m.payload?.data?.sendTask),
+      'no task was sent',
+    );
+    assert.equal(await myTaskCount(user.token), tasksBefore, 'no task was created');
+  });
+
+  it('closes a socket whose user lost a role, and a new one does not get the role back', async () => {
+    const publisher = await signUp('fading-publisher@example.com', true);
+    const raw = await rawSocket(gatewayB.baseUrl, `Bearer ${publisher.token}`);
+    raw.send('events', 'subscription { myTaskEvents { sequence } }');
+    const db = new PgClient({ connectionString: platform.env.DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`UPDATE users.users SET roles = '{USER}' WHERE id = $1`, [publisher.id]);
+    } finally {
+      await db.end();
+    }
+    const closed = await within(raw.closed, 15_000, 'the socket is closed');
+    assert.equal(closed.code, 4403);
+    assert.match(closed.reason, /role/);
+    // The same (older) session token on a new socket acts without the removed role.
+    const again = await rawSocket(gatewayB.baseUrl, `Bearer ${publisher.token}`);
+    again.send('create', 'mutation($i: CreateAgentInput!) { createAgent(input: $i) { id } }', {
+      i: {
+        name: 'Not Any More',
+        url: worker.url,
+        version: '1',
+        category: 'examples',
+        priceCredits: 1,
+      },
+    });
+    const answer = await again.waitFor((m) => m.id === 'create' && m.type !== 'complete', 'answer');
+    assert.equal(
+      answer.payload?.errors?.[0]?.extensions?.code,
+      'FORBIDDEN',
+      JSON.stringify(answer),
+    );
   });
 
   it("refuses another user's task with FORBIDDEN and a bad token at connection", async () => {

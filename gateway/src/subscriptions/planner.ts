@@ -26,14 +26,23 @@ export function createPlanningState(supergraphSdl: string): PlanningState {
   const planner = new QueryPlanner(supergraph);
   const routingUrls = new Map(supergraph.subgraphsMetadata().map((s) => [s.name, s.url]));
   const cache = new Map<string, SubscriptionNode>();
+  // The same parsed document comes back for every socket that sends it: skip printing it.
+  const byDocument = new WeakMap<DocumentNode, Map<string, SubscriptionNode>>();
 
   return {
     apiSchema,
     routingUrls,
     planSubscription(document, operationName) {
+      let plans = byDocument.get(document);
+      if (!plans) byDocument.set(document, (plans = new Map()));
+      const known = plans.get(operationName ?? '');
+      if (known) return known;
       const key = `${operationName ?? ''}\n${print(document)}`;
       const cached = cache.get(key);
-      if (cached) return cached;
+      if (cached) {
+        plans.set(operationName ?? '', cached);
+        return cached;
+      }
       const operation = operationFromDocument(api, document, {
         operationName: operationName ?? undefined,
       });
@@ -42,6 +51,7 @@ export function createPlanningState(supergraphSdl: string): PlanningState {
         throw new Error(`expected a subscription plan, got ${node?.kind ?? 'an empty one'}`);
       if (cache.size >= PLAN_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       cache.set(key, node);
+      plans.set(operationName ?? '', node);
       return node;
     },
   };

@@ -16,7 +16,22 @@ export interface SharedOptions {
   maxBufferedBytes?: number;
   /** How long a slow socket gets to take its close frame before it is cut (default 5000 ms). */
   slowCloseGraceMs?: number;
+  /**
+   * Events a group keeps so that a subscriber joining later gets them too (default 1000); a
+   * group whose history grows past this takes no new subscribers (they start a group of their
+   * own), so sharing never changes what anyone receives.
+   */
+  maxHistory?: number;
 }
+
+/**
+ * How a newcomer may join a running group of the same key:
+ * - `history`: it is sent every event the group delivered so far, then the live ones. Right
+ *   for a subscription from a cursor: alone it would replay from that cursor up to now.
+ * - `beforeFirstEvent`: only while the group has delivered nothing. Right when what a lone
+ *   subscription gets depends on when it starts (no cursor: "from now" or "from the start").
+ */
+export type JoinMode = 'history' | 'beforeFirstEvent';
 
 /** Starts the upstream of a new group: its subscription and how to resolve its events. */
 export type StartGroup = () => Promise<{ upstream: UpstreamSubscription; context: EventContext }>;
@@ -35,18 +50,26 @@ interface Group {
   subscribers: Set<Subscriber>;
   upstream?: UpstreamSubscription;
   closed: boolean;
+  mode: JoinMode;
+  /** Serialized results delivered so far (null once past `maxHistory`). */
+  history: string[] | null;
 }
 
 /**
  * Identical subscriptions (same key) share one group: one upstream subscription, one execution
  * per event, one serialization, written to every subscriber's socket. The upstream closes as soon
- * as the last subscriber leaves. A subscriber joining late sees events from when it joined.
+ * as the last subscriber leaves. A subscriber joining late receives exactly what it would have
+ * received alone (see JoinMode): the group's history first, or a group of its own.
  */
 export function createSharedSubscriptions(options: SharedOptions) {
   const { log, metrics } = options;
   const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
   const graceMs = options.slowCloseGraceMs ?? 5000;
+  const maxHistory = options.maxHistory ?? 1000;
+  /** The group each key's newcomers join. */
   const groups = new Map<string, Group>();
+  /** Every running group, retired ones included (shutdown ends them all). */
+  const running = new Set<Group>();
 
   function dropSlowSocket(socket: WebSocket) {
     metrics.counts.slowConsumersClosed++;
@@ -86,11 +109,24 @@ export function createSharedSubscriptions(options: SharedOptions) {
 
   function broadcast(group: Group, result: FormattedExecutionResult) {
     const json = JSON.stringify(result);
+    if (group.history) {
+      group.history.push(json);
+      if (group.history.length > maxHistory) {
+        group.history = null;
+        retire(group);
+      }
+    } else if (group.mode === 'beforeFirstEvent') retire(group);
     for (const subscriber of group.subscribers) subscriber.send(json);
   }
 
-  function endGroup(group: Group) {
+  /** The group runs on for its subscribers but takes no newcomers (they start afresh). */
+  function retire(group: Group) {
     if (groups.get(group.key) === group) groups.delete(group.key);
+  }
+
+  function endGroup(group: Group) {
+    retire(group);
+    running.delete(group);
     if (!group.closed) metrics.counts.shared--;
     group.closed = true;
     for (const subscriber of [...group.subscribers]) subscriber.end();
@@ -101,7 +137,8 @@ export function createSharedSubscriptions(options: SharedOptions) {
     if (group.closed) return;
     group.closed = true;
     metrics.counts.shared--;
-    if (groups.get(group.key) === group) groups.delete(group.key);
+    retire(group);
+    running.delete(group);
     void group.upstream?.return();
   }
 
@@ -110,12 +147,27 @@ export function createSharedSubscriptions(options: SharedOptions) {
    * none). Returns the iterator graphql-ws keeps for it: it yields nothing itself (results are
    * written to the socket directly), ends when the group ends, and `return()` leaves the group.
    */
-  function join(key: string, start: StartGroup, socket: WebSocket, id: string) {
+  function join(
+    key: string,
+    start: StartGroup,
+    socket: WebSocket,
+    id: string,
+    mode: JoinMode,
+    /** Called once when this subscriber leaves (limits give its place back). */
+    onLeave?: () => void,
+  ) {
     let group = groups.get(key);
     const isNew = !group;
     if (!group) {
-      group = { key, subscribers: new Set(), closed: false };
+      group = {
+        key,
+        subscribers: new Set(),
+        closed: false,
+        mode,
+        history: mode === 'history' ? [] : null,
+      };
       groups.set(key, group);
+      running.add(group);
       metrics.counts.shared++;
     }
     const own = group;
@@ -129,6 +181,7 @@ export function createSharedSubscriptions(options: SharedOptions) {
       metrics.counts.clients--;
       own.subscribers.delete(subscriber);
       if (own.subscribers.size === 0) closeGroup(own);
+      onLeave?.();
       wake?.({ value: undefined, done: true });
       wake = null;
     };
@@ -142,6 +195,9 @@ export function createSharedSubscriptions(options: SharedOptions) {
       },
       end: leave,
     };
+    // What the group delivered before this subscriber came, synchronously before any live
+    // event can be broadcast: the same events, in the same order, as a subscription alone.
+    for (const json of own.history ?? []) subscriber.send(json);
     own.subscribers.add(subscriber);
     metrics.counts.clients++;
     if (isNew) void run(own, start);
@@ -166,7 +222,7 @@ export function createSharedSubscriptions(options: SharedOptions) {
     join,
     /** Ends every group (gateway shutdown). */
     closeAll() {
-      for (const group of [...groups.values()]) {
+      for (const group of [...running]) {
         closeGroup(group);
         for (const subscriber of [...group.subscribers]) subscriber.end();
       }

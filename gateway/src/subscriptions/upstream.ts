@@ -4,6 +4,7 @@ import type { FormattedExecutionResult } from 'graphql';
 import { GATEWAY_SERVICE, IDENTITY_HEADER, type Identity, type Logger } from '@agentry/core';
 import { upstreamFailure } from './errors';
 import type { Metrics } from './metrics';
+import { cursorOf, RESUME_VARIABLE } from './resume';
 
 export interface UpstreamOptions {
   /** The HTTP URL of a subgraph's `/graphql`; its graphql-ws endpoint is the same with ws(s). */
@@ -24,6 +25,12 @@ export interface UpstreamRequest {
   variables: Record<string, unknown>;
   /** The end user; the subgraph authorizes the subscription with this identity. */
   identity: Identity;
+  /**
+   * A resumable subscription (see resume.ts): each event's cursor is written into
+   * `variables[RESUME_VARIABLE]`, so a reconnect re-subscribes after the last event received
+   * instead of from the client's original cursor (which would send the history again).
+   */
+  resume?: { responseKey: string };
 }
 
 /**
@@ -129,12 +136,19 @@ export function createUpstreamPool(options: UpstreamOptions) {
       {
         query: request.query,
         operationName: request.operationName,
+        // Mutated in place with the last cursor (resume): sent as it is at the next reconnect.
         variables: request.variables,
         // The payload object is sent again as it is after a reconnect: keep it mutable.
         extensions: payload.extensions,
       },
       {
-        next: (result) => push(result),
+        next: (result) => {
+          if (request.resume) {
+            const cursor = cursorOf(result.data, request.resume.responseKey);
+            if (cursor !== undefined) request.variables[RESUME_VARIABLE] = cursor;
+          }
+          push(result);
+        },
         error: (failure) => {
           push({ errors: upstreamFailure(failure, log) });
           endAfterQueue();

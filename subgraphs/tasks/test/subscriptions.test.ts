@@ -158,6 +158,42 @@ describe('task event subscriptions (tasks subgraph)', { timeout: 120_000 }, () =
     );
   });
 
+  it('completes at once after the cursor of the final event of a finished task', async () => {
+    const taskId = await newTask();
+    await status(taskId, TaskState.WORKING, 'w');
+    await status(taskId, TaskState.COMPLETED, 'done');
+    const all = collect(QUERY, { t: taskId }, requester);
+    await all.done;
+    const last = all.events.at(-1);
+    assert.equal(last.state, 'COMPLETED');
+    const resumed = collect(QUERY, { t: taskId, after: last.cursor }, requester);
+    await resumed.done; // before the fix: never settles (the suite times out)
+    assert.deepEqual(resumed.errors, []);
+    assert.deepEqual(resumed.events, []);
+    // A cursor before the end still gets the rest, then completes.
+    const tail = collect(QUERY, { t: taskId, after: all.events[0].cursor }, requester);
+    await tail.done;
+    assert.deepEqual(
+      tail.events.map((e) => e.sequence),
+      all.events.slice(1).map((e) => e.sequence),
+    );
+  });
+
+  it('completes when the task ends after a subscription resumed from its last cursor', async () => {
+    const taskId = await newTask();
+    await status(taskId, TaskState.WORKING, 'w');
+    const head = collect(QUERY, { t: taskId }, requester, 2);
+    await head.done;
+    const resumed = collect(QUERY, { t: taskId, after: head.events[1].cursor }, requester);
+    await status(taskId, TaskState.CANCELED);
+    await resumed.done;
+    assert.deepEqual(resumed.errors, []);
+    assert.deepEqual(
+      resumed.events.map((e) => [e.sequence, e.state]),
+      [[3, 'CANCELED']],
+    );
+  });
+
   it('refuses strangers, missing identities and bad cursors', async () => {
     const taskId = await newTask();
     const denied = collect(QUERY, { t: taskId }, stranger);

@@ -1,6 +1,7 @@
 import type { SubgraphFactory } from '@agentry/subgraph-kit';
 import { ApiKey } from './api-key/api-key.entity';
 import { authenticateRoute } from './auth/authenticate.route';
+import { credentialsRoute } from './auth/credentials.route';
 import { createPasswordHasher } from './auth/password-hasher';
 import type { UsersContext, UsersServices } from './context';
 import { loadUsersEnv } from './env';
@@ -22,6 +23,7 @@ export const usersSubgraph: SubgraphFactory<UsersServices, UsersContext> = (env)
     context: (base, services) => ({ ...base, ...services }),
     routes: (app, deps) => {
       authenticateRoute(app, deps);
+      credentialsRoute(app, deps);
     },
   };
 };

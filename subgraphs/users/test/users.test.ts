@@ -4,7 +4,16 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { asAnonymous, asUser, codes, gql, ok, startTestSubgraph } from '@agentry/testing';
+import { GATEWAY_SERVICE } from '@agentry/core';
+import {
+  asAnonymous,
+  asUser,
+  codes,
+  gql,
+  identityHeaders,
+  ok,
+  startTestSubgraph,
+} from '@agentry/testing';
 import { usersSubgraph } from '../src/subgraph';
 
 const run = promisify(execFile);
@@ -38,6 +47,45 @@ describe('users subgraph', () => {
       { 'x-agentry-identity': 'eyJhbGciOiJub25lIn0.e30.' },
     );
     assert.deepEqual(codes(forged), ['UNAUTHENTICATED']);
+  });
+
+  it('tells the gateway which keys are live and what roles users hold now (/internal/credentials)', async () => {
+    const { signUp: s } = ok(await signUp('recheck@example.com', { publisher: true }));
+    const me = await asUser(s.user.id, ['USER', 'PUBLISHER']);
+    const key = async (name: string) =>
+      ok(
+        await gql(
+          sg.url,
+          'mutation($n: String!) { createApiKey(name: $n, scopes: ["tasks:read"]) { apiKey { id } } }',
+          { n: name },
+          me,
+        ),
+      ).createApiKey.apiKey.id as string;
+    const [kept, revoked] = [await key('kept'), await key('revoked')];
+    ok(await gql(sg.url, 'mutation($id: ID!) { revokeApiKey(id: $id) }', { id: revoked }, me));
+    await sg.deps.dataSource.query(`UPDATE users.users SET roles = '{USER}' WHERE id = $1`, [
+      s.user.id,
+    ]);
+    const ask = async (headers: Record<string, string>) =>
+      fetch(sg.url.replace(/\/graphql$/, '/internal/credentials'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({
+          apiKeyIds: [kept, revoked],
+          userIds: [s.user.id, '00000000-0000-4000-8000-000000000000'],
+        }),
+      });
+    assert.equal((await ask({})).status, 401, 'only the gateway may ask');
+    assert.equal((await ask(await asUser(s.user.id))).status, 401, 'not a user either');
+    const res = await ask(await identityHeaders(GATEWAY_SERVICE));
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as {
+      apiKeys: Record<string, { roles: string[] }>;
+      users: Record<string, { roles: string[] }>;
+    };
+    assert.deepEqual(Object.keys(body.apiKeys), [kept], 'a revoked key is absent');
+    assert.deepEqual(body.apiKeys[kept].roles, ['USER'], "the owner's roles now");
+    assert.deepEqual(body.users, { [s.user.id]: { roles: ['USER'] } }, 'unknown users absent');
   });
 
   it('signs up with an argon2id hash and publishes user.registered in the same transaction', async () => {

@@ -139,3 +139,21 @@ export async function eventPosition(
   );
   return row ? { at: toPosition(row), requesterId: row.requesterId } : null;
 }
+
+/**
+ * Whether the task's log already holds a terminal event at or before `sequence`: nothing can
+ * follow it, so a subscription resuming from there has nothing left to wait for.
+ */
+export async function endsAtOrBefore(
+  db: Db,
+  taskId: string,
+  sequence: number,
+  terminalStates: readonly string[],
+): Promise<boolean> {
+  const [row] = await db.query(
+    `SELECT EXISTS (SELECT 1 FROM tasks.task_events
+       WHERE task_id = $1 AND sequence <= $2 AND state = ANY($3::text[])) AS ended`,
+    [taskId, sequence, [...terminalStates]],
+  );
+  return row?.ended === true;
+}

@@ -7,23 +7,27 @@ import {
   Subscription,
   type SubscribeResolverData,
 } from 'type-graphql';
+import { Repeater } from '@repeaterjs/repeater';
 import { badInput, forbidden, notFound, idArgument } from '@agentry/core';
 import { requireUser } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { canSeeTask } from '../task/task.access';
 import { taskLoader } from '../task/task.loader';
-import { isTerminal } from '../task/task-state.type';
+import { isTerminal, TaskState } from '../task/task-state.type';
 import { decodeEventCursor } from './event-cursor';
 import { replayThenLive } from './replay-then-live';
 import { comparePositions } from './task-event-stream';
 import { TaskEvent } from './task-event.entity';
 import {
+  endsAtOrBefore,
   eventPosition,
   requesterEventsBetween,
   taskEventsUpTo,
   type StreamEvent,
   type StreamPosition,
 } from './task-event.store';
+
+const TERMINAL = Object.values(TaskState).filter(isTerminal);
 
 const after = (event: StreamEvent, from: StreamPosition | null) =>
   !from || comparePositions(event.at, from) > 0;
@@ -49,6 +53,10 @@ export class TaskSubscriptionResolver {
         );
       }
       const from = cursor?.sequence ?? 0;
+      // Resuming after the terminal event (a socket dropped between it and `complete`): nothing
+      // can follow, so complete at once instead of waiting for an event that never comes.
+      if (from > 0 && (await endsAtOrBefore(ctx.db, taskId, from, TERMINAL)))
+        return new Repeater<StreamEvent>((_push, stop) => stop());
       return replayThenLive(ctx.services.stream, {
         query: (upTo) => taskEventsUpTo(ctx.db, taskId, from, upTo),
         // Another replica's stream may be ahead of ours: never repeat what the cursor covers.

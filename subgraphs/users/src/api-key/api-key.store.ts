@@ -81,3 +81,14 @@ export async function authenticateApiKey(db: Db, secretHash: string): Promise<Ke
   );
   return key ?? null;
 }
+
+/** Of these key ids, the live ones with their owner's current roles (the gateway's re-check). */
+export async function liveApiKeys(db: Db, ids: readonly string[]): Promise<KeyIdentity[]> {
+  if (!ids.length) return [];
+  return db.query(
+    `SELECT k.id AS "apiKeyId", k.user_id AS "userId", u.roles, k.scopes
+       FROM users.api_keys k JOIN users.users u ON u.id = k.user_id
+      WHERE k.id = ANY($1::uuid[]) AND k.revoked_at IS NULL`,
+    [[...ids]],
+  );
+}
