@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Client as PgClient } from 'pg';
 import { startPlatform, type Platform } from '@agentry/devstack';
 import {
   BROKEN_ERROR,
@@ -23,6 +26,7 @@ describe('tasks on A2A peers that differ', { timeout: 300_000 }, () => {
   const ids: Record<string, string> = {};
   let publisher: string;
   let user: string;
+  let databaseUrl: string;
 
   const TASK = `id state error messages { role text } events(first: 100) { edges { node { sequence state } } }`;
 
@@ -91,7 +95,7 @@ describe('tasks on A2A peers that differ', { timeout: 300_000 }, () => {
     ];
     names.forEach((n, i) => (agents[n] = started[i]));
     platform = await startPlatform({
-      databaseUrl: await testDatabase('e2e_interop'),
+      databaseUrl: (databaseUrl = await testDatabase('e2e_interop')),
       secrets: await testSecrets(),
       env: { NODE_ENV: 'test', LOG_LEVEL: 'error' },
       // A generous bound: a task that fails only because this bound ran out fails the checks below.
@@ -197,5 +201,48 @@ describe('tasks on A2A peers that differ', { timeout: 300_000 }, () => {
       assert.equal(canceled.cancelTask.state, 'CANCELED');
       assert.equal((await task(id)).state, 'CANCELED');
     });
+  });
+
+  it('ranks available agents first in agents(search:) and /mcp search_agents, and can leave the rest out', async () => {
+    // The two recap agents match "recap" equally, so ties go by id: mark the one that would come
+    // first unavailable, as the card refresher does when a card stops answering.
+    const [down, up] = [ids.recap, ids.recapPolled].sort();
+    const db = new PgClient({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      await db.query('UPDATE agents.agents SET available = false WHERE id = $1', [down]);
+    } finally {
+      await db.end();
+    }
+    const listed = ok(
+      await gql(
+        gw,
+        'query($s: String) { agents(search: $s) { edges { node { id available } } } }',
+        { s: 'recap' },
+        user,
+      ),
+    ).agents.edges.map((e: any) => e.node);
+    assert.deepEqual(
+      listed.map((a: any) => a.id),
+      [up, down],
+      'the available recap first',
+    );
+    const mcp = new McpClient({ name: 'interop-test', version: '1.0.0' });
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(`${gw.replace(/\/graphql$/, '')}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${user}` } },
+      }),
+    );
+    try {
+      const found = async (args: Record<string, unknown>) => {
+        const r = await mcp.callTool({ name: 'search_agents', arguments: args });
+        assert.ok(!r.isError, JSON.stringify(r.content));
+        return (r.structuredContent as { agents: { id: string }[] }).agents.map((a) => a.id);
+      };
+      assert.deepEqual(await found({ query: 'recap' }), [up, down]);
+      assert.deepEqual(await found({ query: 'recap', include_unavailable: false }), [up]);
+    } finally {
+      await mcp.close();
+    }
   });
 });
