@@ -345,8 +345,8 @@ function endsStream(event: AgentEvent): boolean {
 /**
  * Tells the task as it stood before a reply from what the agent reached after it. Until the
  * agent reports anything else, an interrupted state is stale when it carries the answered
- * question (by message id) or, when no id is known, when it comes in a snapshot (a `task`
- * event, the SDK's required first event of a turn) rather than as a status update. Stale events
+ * question (by message id) or when it comes in the turn's first snapshot (a `task` event, which
+ * the SDK requires before anything else of a turn) rather than as a status update. Stale events
  * are passed on without their state and status message: they still name the task.
  */
 class StaleQuestion {
@@ -369,7 +369,7 @@ class StaleQuestion {
     const id = event.message?.messageId || undefined;
     const stale =
       (this.questionId !== undefined && id === this.questionId) ||
-      (this.questionId === undefined && event.kind === 'task' && this.snapshotsAreStale);
+      (event.kind === 'task' && this.snapshotsAreStale);
     if (!stale) {
       this.done = true;
       return event;
