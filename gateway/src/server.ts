@@ -30,7 +30,7 @@ import { readinessRoute } from './http/readiness';
 import { responseStatusPlugin } from './http/status-plugin';
 import { createUpstreamFetcher, pendingIdentity, PENDING_IDENTITY_HEADER } from './upstream';
 import { createSubscriptionServer, type SubscriptionServerOptions } from './subscriptions';
-import { createMcpRouter } from './mcp';
+import { createMcpRouter, PROTECTED_RESOURCE_PATHS, protectedResourceMetadata } from './mcp';
 import { createWebClientRouter } from './web-client';
 
 export interface GatewayContext {
@@ -223,6 +223,12 @@ export async function createGateway(
       },
     }),
   );
+
+  // RFC 9728 metadata for /mcp, named by its 401 challenges (public: a client reads it first).
+  app.get([...PROTECTED_RESOURCE_PATHS], (req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.json(protectedResourceMetadata(req));
+  });
 
   // MCP tools run GraphQL on this very server, over loopback, once it listens.
   let graphqlEndpoint = '';

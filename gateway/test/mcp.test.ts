@@ -1,3 +1,4 @@
+import http from 'node:http';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -96,10 +97,11 @@ describe('gateway /mcp', { timeout: 120_000 }, () => {
   const text = (r: CallToolResult) => (r.content[0] as { text: string }).text;
 
   it('answers 401 with a JSON-RPC error without a credential or with a bad one', async () => {
+    const metadata = `${gw.baseUrl}/.well-known/oauth-protected-resource/mcp`;
     for (const authorization of [undefined, 'Bearer garbage.not.a.jwt', 'Basic dXNlcjpwYXNz']) {
       const res = await initialize(authorization);
       assert.equal(res.status, 401, String(authorization));
-      assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
+      const challenge = res.headers.get('www-authenticate') ?? '';
       const body = (await res.json()) as {
         jsonrpc: string;
         error: { code: number; message: string };
@@ -107,6 +109,18 @@ describe('gateway /mcp', { timeout: 120_000 }, () => {
       assert.equal(body.jsonrpc, '2.0');
       assert.equal(typeof body.error.code, 'number');
       assert.ok(body.error.message.length > 0);
+      // The MCP authorization spec's challenge: where the metadata is, and why the token failed.
+      assert.match(challenge, /^Bearer /);
+      assert.ok(challenge.includes(`resource_metadata="${metadata}"`), challenge);
+      if (authorization === undefined) {
+        assert.doesNotMatch(challenge, /error=/, 'no error when no credential was sent');
+      } else {
+        const code = authorization.startsWith('Bearer') ? 'invalid_token' : 'invalid_request';
+        assert.ok(challenge.includes(`error="${code}"`), challenge);
+        const description = /error_description="([^"]*)"/.exec(challenge)?.[1];
+        assert.ok(description && description.length > 0, challenge);
+        assert.equal(description, body.error.message.replace(/"/g, "'"));
+      }
     }
     const forged = await new SignJWT({ roles: ['ADMIN'] })
       .setProtectedHeader({ alg: 'HS256' })
@@ -114,7 +128,51 @@ describe('gateway /mcp', { timeout: 120_000 }, () => {
       .setAudience('agentry')
       .setSubject(randomUUID())
       .sign(new TextEncoder().encode('x'.repeat(32)));
-    assert.equal((await initialize(`Bearer ${forged}`)).status, 401, 'wrong signing secret');
+    const refused = await initialize(`Bearer ${forged}`);
+    assert.equal(refused.status, 401, 'wrong signing secret');
+    assert.match(refused.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+  });
+
+  it('serves RFC 9728 protected-resource metadata at both well-known paths', async () => {
+    for (const path of [
+      '/.well-known/oauth-protected-resource',
+      '/.well-known/oauth-protected-resource/mcp',
+    ]) {
+      const res = await fetch(`${gw.baseUrl}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-type') ?? '', /application\/json/);
+      const doc = (await res.json()) as Record<string, any>;
+      assert.equal(doc.resource, mcpUrl);
+      assert.deepEqual(doc.authorization_servers, []);
+      assert.deepEqual(doc.bearer_methods_supported, ['header']);
+      assert.ok(doc.scopes_supported.includes('tools:call'));
+      assert.equal(doc.agentry_bearer_tokens.api_keys_accepted, true);
+      assert.match(doc.agentry_bearer_tokens.how_to_get, /createApiKey/);
+    }
+    // The resource is named by the origin the client used (Host), not a fixed one. (fetch may
+    // not set Host, so plain http.)
+    const port = Number(new URL(gw.baseUrl).port);
+    const other = await new Promise<string>((resolve, reject) => {
+      http
+        .get(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/.well-known/oauth-protected-resource',
+            headers: { host: 'agentry.example:4000' },
+          },
+          (res) => {
+            let data = '';
+            res.on('data', (c) => (data += c));
+            res.on('end', () => resolve(data));
+          },
+        )
+        .on('error', reject);
+    });
+    assert.equal(
+      (JSON.parse(other) as { resource: string }).resource,
+      'http://agentry.example:4000/mcp',
+    );
   });
 
   it('is stateless: GET and DELETE answer 405; bad bodies answer JSON-RPC errors', async () => {

@@ -1,5 +1,5 @@
 import type { AgentCard } from '@a2a-js/sdk';
-import type { AgentExecutor } from '@a2a-js/sdk/server';
+import type { AgentExecutor, TaskStore } from '@a2a-js/sdk/server';
 import type { TaskRef } from './publish';
 
 /** An executor that can also stop whatever it still has running when its server stops. */
@@ -10,8 +10,10 @@ export interface ExampleExecutor extends AgentExecutor {
 
 /** One example agent: its card (given the JSON-RPC URL it is served at) and its executor. */
 export interface ExampleAgent<Options extends object> {
-  card(rpcUrl: string): AgentCard;
+  card(rpcUrl: string, options?: Options): AgentCard;
   createExecutor(options?: Options): ExampleExecutor;
+  /** Where the agent keeps its tasks. Default: the SDK's InMemoryTaskStore. */
+  createTaskStore?(options?: Options): TaskStore;
 }
 
 /**

@@ -6,6 +6,11 @@ import { baseCard, publishStatus, publishTask, skill } from './publish';
 export const FAILING_REASON =
   'This agent always fails: it exists to show how a failed task looks. Nothing was charged for the work it did not do.';
 
+export interface FailingOptions {
+  /** Serve a card with `streaming: false`, so clients send and poll. Default true (streaming). */
+  streaming?: boolean;
+}
+
 /** Starts work (WORKING) and then FAILS with an AGENT message explaining why. */
 export class FailingExecutor implements ExampleExecutor {
   async execute(ctx: RequestContext, bus: ExecutionEventBus): Promise<void> {
@@ -20,12 +25,12 @@ export class FailingExecutor implements ExampleExecutor {
   }
 }
 
-export const failingAgent: ExampleAgent<Record<string, never>> = {
-  card: (rpcUrl) =>
+export const failingAgent: ExampleAgent<FailingOptions> = {
+  card: (rpcUrl, options) =>
     baseCard(rpcUrl, {
       name: 'Failing',
       description: 'Always fails, with an explanation: for testing failure handling.',
-      streaming: true,
+      streaming: options?.streaming ?? true,
       skills: [
         skill('fail', 'Fail', 'Reports WORKING, then FAILED.', ['failure', 'demo'], ['do it']),
       ],

@@ -3,6 +3,8 @@ import { echoAgent } from './echo.agent';
 import { failingAgent } from './failing.agent';
 import { interviewerAgent } from './interviewer.agent';
 import { slowpokeAgent } from './slowpoke.agent';
+import { recapAgent } from './recap.agent';
+import { brokenAgent } from './broken.agent';
 import { workerAgent } from './worker.agent';
 
 /**
@@ -15,6 +17,8 @@ export const EXAMPLE_AGENTS = {
   interviewer: { defaultPort: 4103, agent: interviewerAgent },
   failing: { defaultPort: 4104, agent: failingAgent },
   slowpoke: { defaultPort: 4105, agent: slowpokeAgent },
+  recap: { defaultPort: 4106, agent: recapAgent },
+  broken: { defaultPort: 4107, agent: brokenAgent },
 } as const;
 
 export type ExampleAgentName = keyof typeof EXAMPLE_AGENTS;

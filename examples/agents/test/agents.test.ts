@@ -40,7 +40,7 @@ const freePort = () =>
   });
 
 describe('example agents', () => {
-  it('list the five agents with their npm start ports', () => {
+  it('list the agents with their npm start ports', () => {
     assert.deepEqual(
       EXAMPLE_AGENT_NAMES.map((n) => [n, EXAMPLE_AGENTS[n].defaultPort]),
       [
@@ -49,6 +49,8 @@ describe('example agents', () => {
         ['interviewer', 4103],
         ['failing', 4104],
         ['slowpoke', 4105],
+        ['recap', 4106],
+        ['broken', 4107],
       ],
     );
   });
@@ -93,6 +95,9 @@ describe('example agents', () => {
       interviewer: 'INPUT_REQUIRED',
       failing: 'FAILED',
       slowpoke: 'COMPLETED',
+      recap: 'INPUT_REQUIRED',
+      // Its stream ends in a JSON-RPC error, not in a state.
+      broken: 'AGENT_ERROR',
     };
     const agents = await Promise.all([
       startExampleAgent('echo', { options: { wordDelayMs: 0 } }),
@@ -100,13 +105,21 @@ describe('example agents', () => {
       startExampleAgent('interviewer'),
       startExampleAgent('failing'),
       startExampleAgent('slowpoke', { options: { delayMs: 10 } }),
+      startExampleAgent('recap'),
+      startExampleAgent('broken'),
     ]);
     try {
       for (const agent of agents) {
         const client = await createA2AClient(agent.url, { allowPrivate: true, pollIntervalMs: 20 });
         const events: AgentEvent[] = [];
-        for await (const e of client.send({ text: 'hello' })) events.push(e);
-        assert.equal(events.at(-1)?.state, expected[agent.name], agent.name);
+        let end: string | undefined;
+        try {
+          for await (const e of client.send({ text: 'hello' })) events.push(e);
+          end = events.at(-1)?.state;
+        } catch (err) {
+          end = (err as { extensions?: { code?: string } }).extensions?.code;
+        }
+        assert.equal(end, expected[agent.name], agent.name);
       }
     } finally {
       await Promise.all(agents.map((a) => a.stop()));

@@ -13,8 +13,20 @@ const AGENT_SUMMARY = `
 `;
 
 export const SEARCH_AGENTS = `
-  query McpSearchAgents($search: String, $category: String, $tag: String, $first: Int) {
-    agents(search: $search, category: $category, tag: $tag, first: $first) {
+  query McpSearchAgents(
+    $search: String
+    $category: String
+    $tag: String
+    $first: Int
+    $includeUnavailable: Boolean
+  ) {
+    agents(
+      search: $search
+      category: $category
+      tag: $tag
+      first: $first
+      includeUnavailable: $includeUnavailable
+    ) {
       totalCount
       edges { node { ${AGENT_SUMMARY} } }
     }

@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import type { Logger } from '@agentry/core';
 import type { Authenticator } from '../authenticate';
 import { createGraphQLCaller } from './graphql';
+import { bearerChallenge } from './protected-resource';
 import { createMarketplaceMcpServer } from './server';
 
 export interface McpRouterOptions {
@@ -24,8 +25,21 @@ function rpcError(res: Response, status: number, code: number, message: string) 
   res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
 
-function unauthorized(res: Response, message: string) {
-  res.setHeader('WWW-Authenticate', 'Bearer realm="agentry"');
+/**
+ * 401 with the MCP authorization spec's challenge (see protected-resource.ts); `refused` says
+ * why a credential that was sent is not accepted (left out when none was sent).
+ */
+function unauthorized(req: Request, res: Response, message: string, refused: boolean) {
+  const bearer = /^bearer\s/i.test(req.headers.authorization ?? '');
+  res.setHeader(
+    'WWW-Authenticate',
+    bearerChallenge(
+      req,
+      refused
+        ? { code: bearer ? 'invalid_token' : 'invalid_request', description: message }
+        : undefined,
+    ),
+  );
   rpcError(res, 401, UNAUTHORIZED, message);
 }
 
@@ -40,7 +54,12 @@ export function createMcpRouter(options: McpRouterOptions) {
   router.post('/', async (req: Request, res: Response, next: NextFunction) => {
     const authorization = req.headers.authorization;
     if (!authorization) {
-      unauthorized(res, 'Send "Authorization: Bearer <API key or session token>".');
+      unauthorized(
+        req,
+        res,
+        'Send "Authorization: Bearer <API key or session token>" (create an API key with createApiKey).',
+        false,
+      );
       return;
     }
     try {
@@ -48,10 +67,17 @@ export function createMcpRouter(options: McpRouterOptions) {
     } catch (err) {
       // UNAUTHENTICATED messages are written for callers; anything else is not shown.
       if (err instanceof GraphQLError && err.extensions.code === 'UNAUTHENTICATED') {
-        unauthorized(res, err.message);
+        unauthorized(req, res, err.message, true);
       } else {
+        // Not the caller's fault: no challenge, so clients retry instead of asking for a login.
         options.log.error({ err }, 'MCP authentication failed');
-        unauthorized(res, 'The credential cannot be checked right now; try again shortly.');
+        res.setHeader('Retry-After', '5');
+        rpcError(
+          res,
+          503,
+          SERVER_ERROR,
+          'The credential cannot be checked right now; try again shortly.',
+        );
       }
       return;
     }

@@ -93,7 +93,8 @@ export function registerMarketplaceTools(
       description:
         'Searches the published AI agents of the Agentry marketplace by full text (names, tags, skills, ' +
         'descriptions; web-search syntax: "quotes", -not, or), category and tag. Returns each agent with ' +
-        'its id (for send_task), price in credits per task, rating and provider.',
+        'its id (for send_task), price in credits per task, rating, provider and availability; ' +
+        'available agents come first.',
       inputSchema: {
         query: z
           .string()
@@ -109,14 +110,26 @@ export function registerMarketplaceTools(
           .max(50)
           .optional()
           .describe('How many agents (1-50, default 10).'),
+        include_unavailable: z
+          .boolean()
+          .optional()
+          .describe(
+            'Also list agents whose card stopped answering (after the available ones). Default true; false leaves them out.',
+          ),
       },
       outputSchema: { totalCount: z.number().int(), agents: z.array(agentSummarySchema) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    guarded('search_agents', async ({ query, category, tag, first }) => {
+    guarded('search_agents', async ({ query, category, tag, first, include_unavailable }) => {
       const data = await call<{
         agents: { totalCount: number; edges: { node: AgentSummaryData }[] };
-      }>(SEARCH_AGENTS, { search: query, category, tag, first: first ?? 10 });
+      }>(SEARCH_AGENTS, {
+        search: query,
+        category,
+        tag,
+        first: first ?? 10,
+        includeUnavailable: include_unavailable ?? true,
+      });
       const agents = data.agents.edges.map((e) => e.node);
       const text = agents.length
         ? `${data.agents.totalCount} agent(s) match; showing ${agents.length}:\n${agents.map(agentLine).join('\n')}`

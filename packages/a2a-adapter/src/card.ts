@@ -4,6 +4,7 @@ import {
   AGENT_CARD_PATH,
   AgentCard as SdkAgentCard,
 } from '@a2a-js/sdk';
+import { isLegacyAgentCard, parseLegacyAgentCard } from '@a2a-js/sdk/compat/v0_3/client';
 import { z } from 'zod';
 import { AppError, badInput, ErrorCode } from '@agentry/core';
 import { toAppError, unreachable } from './errors';
@@ -28,9 +29,17 @@ export interface AgentCardInfo {
   defaultOutputModes: string[];
   providerOrganization?: string;
   documentationUrl?: string;
+  /**
+   * The A2A protocol version of the JSON-RPC interface Agentry uses: `1.0`, or `0.3` for agents
+   * that still speak A2A v0.3 (spoken through @a2a-js/sdk's v0.3 compatibility client).
+   */
+  protocolVersion: A2AProtocolVersion;
   /** Every interface the card lists, in its order of preference. */
   interfaces: { url: string; protocolBinding: string; protocolVersion?: string }[];
 }
+
+/** The A2A versions Agentry speaks. */
+export type A2AProtocolVersion = '1.0' | '0.3';
 
 export interface AgentSkillInfo {
   id: string;
@@ -130,7 +139,7 @@ export async function fetchAgentCard(
   await assertFetchableUrl(info.url, { allowPrivate, timeoutMs }).catch((err: unknown) => {
     throw toAppError(err, `resolving ${info.url}`, timeoutMs);
   });
-  return { info, card: SdkAgentCard.fromJSON(raw) };
+  return { info, card: toSdkAgentCard(info) };
 }
 
 const text = z.string().trim().min(1, 'must not be empty');
@@ -171,13 +180,8 @@ const RawCard = z.object({
 
 /** Validates a card document (already parsed JSON) and maps it; `cardUrl` names it in errors. */
 export function parseAgentCard(raw: unknown, cardUrl: string): AgentCardInfo {
-  if (isV03Card(raw)) {
-    throw invalid(
-      cardUrl,
-      'it is an A2A v0.3 card (no supportedInterfaces); Agentry speaks A2A v1.0',
-    );
-  }
-  const parsed = RawCard.safeParse(raw);
+  const legacy = isLegacyCard(raw);
+  const parsed = RawCard.safeParse(legacy ? fromLegacyCard(raw, cardUrl) : raw);
   if (!parsed.success) {
     const issues = parsed.error.issues
       .slice(0, 5)
@@ -201,10 +205,19 @@ export function parseAgentCard(raw: unknown, cardUrl: string): AgentCardInfo {
     );
   }
 
+  // A v1.0 interface first; a v0.3 one (a legacy card, or a v1.0 card listing both) otherwise.
+  const jsonRpc = card.supportedInterfaces.filter(isJsonRpc);
   const rpc =
-    card.supportedInterfaces.find((i) => isJsonRpc(i) && i.protocolVersion === '1.0') ??
-    card.supportedInterfaces.find(isJsonRpc);
-  if (!rpc) throw invalid(cardUrl, 'it lists no JSONRPC interface, the only one Agentry speaks');
+    jsonRpc.find((i) => versionOf(i, legacy) === '1.0') ??
+    jsonRpc.find((i) => versionOf(i, legacy) === '0.3');
+  if (!rpc) {
+    throw invalid(
+      cardUrl,
+      jsonRpc.length
+        ? `its JSONRPC interfaces speak A2A ${jsonRpc.map((i) => i.protocolVersion ?? '?').join(', ')}; Agentry speaks A2A 1.0 and 0.3`
+        : 'it lists no JSONRPC interface, the only one Agentry speaks',
+    );
+  }
   if (!isHttpUrl(rpc.url)) {
     throw invalid(cardUrl, `its JSONRPC interface URL "${rpc.url}" is not an http(s) URL`);
   }
@@ -243,6 +256,7 @@ export function parseAgentCard(raw: unknown, cardUrl: string): AgentCardInfo {
     defaultOutputModes: card.defaultOutputModes ?? [],
     ...(provider ? { providerOrganization: provider } : {}),
     ...(card.documentationUrl ? { documentationUrl: card.documentationUrl } : {}),
+    protocolVersion: versionOf(rpc, legacy)!,
     interfaces: card.supportedInterfaces.map((i) => ({
       url: i.url,
       protocolBinding: i.protocolBinding,
@@ -289,7 +303,11 @@ export function toSdkAgentCard(info: AgentCardInfo): SdkAgentCard {
     name: info.name,
     description: info.description,
     version: info.version,
-    supportedInterfaces: info.interfaces,
+    // Only the interface Agentry speaks, with its version spelt out: the SDK's transport factory
+    // picks its v0.3 client by it (and takes a missing version for v0.3).
+    supportedInterfaces: [
+      { url: info.url, protocolBinding: 'JSONRPC', protocolVersion: info.protocolVersion },
+    ],
     capabilities: {
       streaming: info.capabilities.streaming,
       pushNotifications: info.capabilities.pushNotifications,
@@ -300,13 +318,43 @@ export function toSdkAgentCard(info: AgentCardInfo): SdkAgentCard {
   });
 }
 
-// v0.3 cards carried the endpoint as a top-level `url` next to a `protocolVersion`.
-const isV03Card = (raw: unknown) =>
-  typeof raw === 'object' &&
-  raw !== null &&
-  !('supportedInterfaces' in raw) &&
-  'url' in raw &&
-  'protocolVersion' in raw;
+// v0.3 cards carry the endpoint as a top-level `url` next to a `protocolVersion` (the SDK's own
+// test; a card that also lists v1.0 `supportedInterfaces` is read as v1.0).
+const isLegacyCard = (raw: unknown): boolean => {
+  try {
+    return isLegacyAgentCard(raw);
+  } catch {
+    return false;
+  }
+};
+
+/** A v0.3 card in the v1.0 JSON shape (the SDK's translation), to be validated like any card. */
+function fromLegacyCard(raw: unknown, cardUrl: string): unknown {
+  try {
+    return SdkAgentCard.toJSON(parseLegacyAgentCard(raw));
+  } catch (err) {
+    throw invalid(cardUrl, `it is an A2A v0.3 card that cannot be read (${errorText(err)})`);
+  }
+}
+
+const errorText = (err: unknown) =>
+  (err instanceof Error ? err.message : String(err)).slice(0, 200);
+
+/**
+ * The A2A version an interface speaks, as far as Agentry is concerned: 1.x is 1.0, 0.3.x is 0.3,
+ * anything else undefined. A v1.0 card's interface without a version is 1.0; a legacy card's
+ * interfaces are v0.3 whatever they say.
+ */
+function versionOf(
+  i: { protocolVersion?: string },
+  legacy: boolean,
+): A2AProtocolVersion | undefined {
+  const v = i.protocolVersion?.trim();
+  if (!v) return legacy ? '0.3' : '1.0';
+  if (/^1(\.\d+)*$/.test(v)) return legacy ? undefined : '1.0';
+  if (/^0\.3(\.\d+)*$/.test(v)) return '0.3';
+  return undefined;
+}
 
 const isJsonRpc = (i: { protocolBinding: string }) => i.protocolBinding.toUpperCase() === 'JSONRPC';
 

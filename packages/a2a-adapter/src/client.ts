@@ -43,11 +43,27 @@ export interface SendOptions {
   taskId?: string;
   /** Aborts the call; iteration then throws the signal's reason. Default: none (timeouts only). */
   signal?: AbortSignal;
+  /**
+   * With `taskId`: the message id of the question this reply answers. An INPUT_REQUIRED or
+   * AUTH_REQUIRED status or snapshot that still carries it is the task as it stood before the
+   * reply, not the agent's answer: it is passed on without its state and the stream goes on.
+   * Default: the first snapshot's question, if it is interrupted.
+   */
+  answeredQuestionId?: string;
 }
 
 export interface CallOptions {
   /** Aborts the call; it then throws the signal's reason. Default: none (timeouts only). */
   signal?: AbortSignal;
+}
+
+export interface ResubscribeOptions extends CallOptions {
+  /**
+   * The message id of a question the requester already answered (see
+   * {@link SendOptions.answeredQuestionId}): an interrupted state still carrying it does not end
+   * the stream. Default: none.
+   */
+  answeredQuestionId?: string;
 }
 
 /**
@@ -68,7 +84,7 @@ export interface A2AClient {
    * Follows a running task again: its current snapshot first, then what follows. A2A does not
    * replay what happened while no one listened. Polls a non-streaming agent.
    */
-  resubscribe(remoteTaskId: string, options?: CallOptions): AsyncIterable<AgentEvent>;
+  resubscribe(remoteTaskId: string, options?: ResubscribeOptions): AsyncIterable<AgentEvent>;
   getTask(remoteTaskId: string, options?: CallOptions): Promise<RemoteTask>;
   /** Asks the agent to cancel; resolves with the task as the agent has it afterwards. */
   cancel(remoteTaskId: string, options?: CallOptions): Promise<RemoteTask>;
@@ -100,6 +116,8 @@ export async function createA2AClient(
           allowPrivate: config.allowPrivate,
           timeoutMs: config.timeoutMs,
         }),
+        // A card whose interface says protocolVersion 0.3 gets the SDK's v0.3 JSON-RPC client.
+        legacyCompat: { enabled: true },
       }),
     ],
   });
@@ -137,7 +155,10 @@ class AgentClient implements A2AClient {
       yield* this.stream(
         `SendStreamingMessage to ${this.card.url}`,
         (signal) => this.sdk.sendMessageStream(request, { signal }),
-        { signal: options.signal, stopOnInterruptedSnapshot: !continuing },
+        {
+          signal: options.signal,
+          stale: continuing ? new StaleQuestion(options.answeredQuestionId, true) : undefined,
+        },
       );
       return;
     }
@@ -155,12 +176,21 @@ class AgentClient implements A2AClient {
         { signal },
       ),
     );
-    yield* this.poll(first, options.signal, continuing);
+    yield* this.poll(
+      first,
+      options.signal,
+      continuing ? new StaleQuestion(options.answeredQuestionId, true) : undefined,
+    );
   }
 
-  async *resubscribe(remoteTaskId: string, options: CallOptions = {}): AsyncGenerator<AgentEvent> {
+  async *resubscribe(
+    remoteTaskId: string,
+    options: ResubscribeOptions = {},
+  ): AsyncGenerator<AgentEvent> {
+    const stale = () =>
+      options.answeredQuestionId ? new StaleQuestion(options.answeredQuestionId, false) : undefined;
     if (!this.card.capabilities.streaming) {
-      yield* this.poll(await this.rawTask(remoteTaskId, options.signal), options.signal, false);
+      yield* this.poll(await this.rawTask(remoteTaskId, options.signal), options.signal, stale());
       return;
     }
     let yielded = false;
@@ -168,7 +198,7 @@ class AgentClient implements A2AClient {
       for await (const event of this.stream(
         `SubscribeToTask ${remoteTaskId} on ${this.card.url}`,
         (signal) => this.sdk.resubscribeTask({ tenant: '', id: remoteTaskId }, { signal }),
-        { signal: options.signal, stopOnInterruptedSnapshot: true },
+        { signal: options.signal, stale: stale() },
       )) {
         yielded = true;
         yield event;
@@ -178,7 +208,7 @@ class AgentClient implements A2AClient {
       const refused =
         err instanceof AppError && err.extensions.a2aError === 'UnsupportedOperationError';
       if (yielded || !refused) throw err;
-      yield* this.poll(await this.rawTask(remoteTaskId, options.signal), options.signal, false);
+      yield* this.poll(await this.rawTask(remoteTaskId, options.signal), options.signal, stale());
     }
   }
 
@@ -225,7 +255,7 @@ class AgentClient implements A2AClient {
   private async *stream(
     what: string,
     open: (signal: AbortSignal) => AsyncGenerator<StreamResponse, void, undefined>,
-    opts: { signal?: AbortSignal; stopOnInterruptedSnapshot: boolean },
+    opts: { signal?: AbortSignal; stale?: StaleQuestion },
   ): AsyncGenerator<AgentEvent> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(opts.signal?.reason);
@@ -244,10 +274,11 @@ class AgentClient implements A2AClient {
       arm(this.config.timeoutMs);
       for await (const response of open(controller.signal)) {
         clearTimeout(timer);
-        const event = fromStreamResponse(response);
+        const raw = fromStreamResponse(response);
+        const event = raw && opts.stale ? opts.stale.filter(raw) : raw;
         if (event) {
           yield event;
-          if (endsStream(event, opts.stopOnInterruptedSnapshot)) return;
+          if (endsStream(event)) return;
         }
         arm(this.config.idleTimeoutMs);
       }
@@ -271,7 +302,7 @@ class AgentClient implements A2AClient {
   private async *poll(
     first: A2ATask | A2AMessage,
     signal: AbortSignal | undefined,
-    continuing: boolean,
+    stale: StaleQuestion | undefined,
   ): AsyncGenerator<AgentEvent> {
     if ('messageId' in first) {
       yield {
@@ -284,13 +315,12 @@ class AgentClient implements A2AClient {
     }
     const diff = new SnapshotDiff();
     let task = fromA2ATask(first);
-    // A reply's first snapshot may still show the question it answers: not the end yet.
-    let staleQuestion = continuing && isInterrupted(task.state) ? messageIdOf(task) : undefined;
     for (;;) {
-      yield* diff.next(task);
-      if (isTerminal(task.state)) return;
-      if (isInterrupted(task.state) && messageIdOf(task) !== staleQuestion) return;
-      if (!isInterrupted(task.state)) staleQuestion = undefined;
+      // A reply's first snapshots may still show the question it answers: not the end yet.
+      const current = stale ? stale.filterSnapshot(task) : task;
+      yield* diff.next(current);
+      if (isTerminal(current.state)) return;
+      if (isInterrupted(current.state)) return;
       await sleep(this.config.pollIntervalMs, signal);
       signal?.throwIfAborted();
       task = fromA2ATask(await this.rawTask(task.remoteTaskId, signal, 0));
@@ -300,17 +330,68 @@ class AgentClient implements A2AClient {
 
 const messageIdOf = (task: RemoteTask) => task.statusMessage?.messageId ?? '';
 
-function endsStream(event: AgentEvent, stopOnInterruptedSnapshot: boolean): boolean {
+function endsStream(event: AgentEvent): boolean {
   switch (event.kind) {
     case 'message':
       return true;
     case 'status':
-      return isTerminal(event.state) || isInterrupted(event.state);
     case 'task':
-      // A reply's stream opens with the task as it was (INPUT_REQUIRED): more follows.
-      return isTerminal(event.state) || (stopOnInterruptedSnapshot && isInterrupted(event.state));
+      return isTerminal(event.state) || isInterrupted(event.state);
     case 'artifact':
       return false;
+  }
+}
+
+/**
+ * Tells the task as it stood before a reply from what the agent reached after it. Until the
+ * agent reports anything else, an interrupted state is stale when it carries the answered
+ * question (by message id) or when it comes in the turn's first snapshot (a `task` event, which
+ * the SDK requires before anything else of a turn) rather than as a status update. Stale events
+ * are passed on without their state and status message: they still name the task.
+ */
+class StaleQuestion {
+  private done = false;
+
+  /** `snapshotsAreStale`: an interrupted snapshot is stale even without a known question id. */
+  constructor(
+    private questionId: string | undefined,
+    private snapshotsAreStale: boolean,
+  ) {}
+
+  filter(event: AgentEvent): AgentEvent {
+    if (this.done || (event.kind !== 'task' && event.kind !== 'status')) return event;
+    if (!isInterrupted(event.state)) {
+      // Anything but an interruption is news (WORKING, a terminal state); an event without a
+      // state says nothing either way.
+      if (event.state !== undefined) this.done = true;
+      return event;
+    }
+    const id = event.message?.messageId || undefined;
+    const stale =
+      (this.questionId !== undefined && id === this.questionId) ||
+      (event.kind === 'task' && this.snapshotsAreStale);
+    if (!stale) {
+      this.done = true;
+      return event;
+    }
+    // Later events must carry the same question to be stale.
+    this.questionId ??= id ?? '';
+    this.snapshotsAreStale = false;
+    return { kind: event.kind, remoteTaskId: event.remoteTaskId, contextId: event.contextId };
+  }
+
+  /** The same for a polled snapshot (each GetTask answer is a snapshot). */
+  filterSnapshot(task: RemoteTask): RemoteTask {
+    const event = this.filter({
+      kind: 'task',
+      remoteTaskId: task.remoteTaskId,
+      contextId: task.contextId,
+      ...(task.state ? { state: task.state } : {}),
+      ...(task.statusMessage ? { message: task.statusMessage } : {}),
+    });
+    if (event.state !== undefined) return task;
+    const { statusMessage: _question, ...rest } = task;
+    return { ...rest, state: undefined };
   }
 }
 

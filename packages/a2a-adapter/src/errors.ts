@@ -37,11 +37,42 @@ export function toAppError(err: unknown, what: string, timeoutMs?: number): AppE
       return new AppError(code, `The agent refused ${what}: ${e.message}`, { a2aError: e.name });
     }
   }
+  for (const e of [err, cause]) {
+    const rpc = jsonRpcError(e);
+    if (rpc) {
+      return new AppError(
+        ErrorCode.AGENT_ERROR,
+        `The agent answered ${what} with JSON-RPC error ${rpc.code}: ${truncate(rpc.message, MAX_AGENT_TEXT)}`,
+        { a2aError: e instanceof Error ? e.name : 'JsonRpcError', jsonRpcCode: rpc.code },
+      );
+    }
+  }
   const name = err instanceof Error ? err.name : '';
   if (name === 'TimeoutError') {
     return unreachable(`The agent did not answer within ${timeoutMs ?? '?'} ms (${what}).`);
   }
-  return unreachable(`Could not reach the agent (${what}): ${describe(err)}.`);
+  return unreachable(
+    `Could not reach the agent (${what}): ${truncate(describe(err), MAX_AGENT_TEXT)}.`,
+  );
+}
+
+/** How much of a remote agent's own text (an error message, a reason) is kept. */
+export const MAX_AGENT_TEXT = 1000;
+
+/** `text` cut to `max` characters, marked with an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The JSON-RPC error the SDK decoded from an agent's answer (its errors carry the envelope's
+ * code as `envelopeCode`), or undefined for anything else.
+ */
+function jsonRpcError(e: unknown): { code: number; message: string } | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { envelopeCode?: unknown }).envelopeCode;
+  if (typeof code !== 'number') return undefined;
+  return { code, message: e.message || 'no message' };
 }
 
 function describe(err: unknown): string {

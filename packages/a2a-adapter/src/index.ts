@@ -9,6 +9,7 @@ export {
   type A2AClient,
   type A2AClientOptions,
   type CallOptions,
+  type ResubscribeOptions,
   type SendOptions,
 } from './client';
 export {
@@ -17,11 +18,13 @@ export {
   kebabTag,
   parseAgentCard,
   resolveAgentCard,
+  type A2AProtocolVersion,
   type AgentCardInfo,
   type AgentSkillInfo,
   type ResolveAgentCardOptions,
 } from './card';
 export { isInterrupted, isTerminal, TASK_STATES } from './task-state';
+export { MAX_AGENT_TEXT, truncate } from './errors';
 // Wire-level conversions (their A2A side uses @a2a-js/sdk types): for tests and tooling.
 export {
   fromA2AArtifact,

@@ -24,6 +24,8 @@ describe('resolveAgentCard against the example agents', () => {
       interviewer: { name: 'Interviewer', streaming: true, skill: 'greet' },
       failing: { name: 'Failing', streaming: true, skill: 'fail' },
       slowpoke: { name: 'Slowpoke', streaming: false, skill: 'ponder' },
+      recap: { name: 'Recap', streaming: true, skill: 'recap' },
+      broken: { name: 'Broken', streaming: true, skill: 'break' },
     };
     for (const agent of agents) {
       const card = await resolveAgentCard(agent.url, dev);
@@ -40,6 +42,7 @@ describe('resolveAgentCard against the example agents', () => {
       assert.deepEqual(card.interfaces, [
         { url: agent.rpcUrl, protocolBinding: 'JSONRPC', protocolVersion: '1.0' },
       ]);
+      assert.equal(card.protocolVersion, '1.0');
       assert.equal(card.skills[0].id, want.skill);
       assert.deepEqual(card.defaultInputModes, ['text/plain']);
       assert.equal(card.providerOrganization, 'Agentry examples');
@@ -138,9 +141,19 @@ describe('resolveAgentCard failures', () => {
         /not an http\(s\) URL/,
       ],
       [
-        '/v03',
-        { name: 'Old', description: 'd', version: '1', url: 'http://x', protocolVersion: '0.3' },
-        /A2A v0\.3 card/,
+        '/v2',
+        {
+          ...good,
+          supportedInterfaces: [
+            { url: 'http://x', protocolBinding: 'JSONRPC', protocolVersion: '2.0' },
+          ],
+        },
+        /speak A2A 2\.0; Agentry speaks A2A 1\.0 and 0\.3/,
+      ],
+      [
+        '/v03-without-name',
+        { description: 'd', version: '1', url: 'http://x', protocolVersion: '0.3.0', skills: [] },
+        /invalid/,
       ],
       ['/array', [1, 2], /invalid/],
     ];

@@ -257,6 +257,7 @@ describe('A2A client failures', () => {
     capabilities: { streaming, pushNotifications: false, stateTransitionHistory: false },
     defaultInputModes: [],
     defaultOutputModes: [],
+    protocolVersion: '1.0',
     interfaces: [{ url, protocolBinding: 'JSONRPC', protocolVersion: '1.0' }],
   });
 

@@ -12,6 +12,11 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   INSUFFICIENT_CREDITS: 'INSUFFICIENT_CREDITS',
   AGENT_UNREACHABLE: 'AGENT_UNREACHABLE',
+  /**
+   * A remote agent answered with a protocol error (a JSON-RPC error such as -32603): it was
+   * reached and refused or failed, so the same call again would not help.
+   */
+  AGENT_ERROR: 'AGENT_ERROR',
   /** An MCP tool server did not answer (connection refused, broken protocol). */
   TOOL_UNREACHABLE: 'TOOL_UNREACHABLE',
   /** A call to a remote agent or tool took longer than allowed and was cut. */

@@ -7,6 +7,7 @@ import { InitAgents1764100000000 } from './migrations/1764100000000-init-agents'
 import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards';
 import { ToolServers1764800000000 } from './migrations/1764800000000-tool-servers';
 import { AgentReviews1764900000000 } from './migrations/1764900000000-agent-reviews';
+import { AgentProtocolVersion1765000000000 } from './migrations/1765000000000-agent-protocol-version';
 import { startRatingProjection } from './projections/agent-rating.consumer';
 import { buildSchema } from './schema';
 import { startRefresher } from './shared/refresher';
@@ -25,6 +26,7 @@ export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (s
       AgentCards1764700000000,
       ToolServers1764800000000,
       AgentReviews1764900000000,
+      AgentProtocolVersion1765000000000,
     ],
     buildSchema,
     start: async (deps) => {

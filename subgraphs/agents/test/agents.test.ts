@@ -342,6 +342,73 @@ describe('agents subgraph', () => {
     }
   });
 
+  it('lists available agents first in every order, and leaves unavailable ones out on request', async () => {
+    const category = 'availability';
+    const made = [];
+    for (let i = 0; i < 8; i++) {
+      // Unavailable ones are the newest, cheapest and best matches: they would come first.
+      const down = i >= 4;
+      made.push(
+        await create({
+          name: down ? `Zebra Zebra ${i}` : `Zebra ${i}`,
+          description: down ? 'zebra zebra zebra' : 'a zebra',
+          category,
+          priceCredits: down ? 1 : 10 + i,
+        }),
+      );
+    }
+    const down = new Set(made.slice(4).map((a) => a.id));
+    await sg.deps.dataSource.query(
+      'UPDATE agents.agents SET available = false WHERE id = ANY($1)',
+      [[...down]],
+    );
+    const Q = `query($search: String, $sort: AgentSort, $inc: Boolean, $first: Int, $after: String) {
+      agents(search: $search, category: "${category}", sort: $sort, includeUnavailable: $inc, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id available } } } }`;
+    const all = async (vars: Record<string, unknown>) => {
+      const seen: { id: string; available: boolean }[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = ok(
+          await gql(sg.url, Q, { ...vars, first: 3, after }, await asAnonymous()),
+        ).agents;
+        seen.push(...page.edges.map((e: any) => e.node));
+        if (!page.pageInfo.hasNextPage) return { seen, total: page.totalCount as number };
+        after = page.pageInfo.endCursor;
+      }
+    };
+    for (const vars of [
+      {},
+      { search: 'zebra' },
+      { sort: 'NEWEST' },
+      { sort: 'PRICE_LOW' },
+      { sort: 'PRICE_HIGH' },
+      { sort: 'RATING' },
+    ]) {
+      const { seen, total } = await all(vars);
+      const what = JSON.stringify(vars);
+      assert.equal(total, 8, what);
+      assert.equal(new Set(seen.map((a) => a.id)).size, 8, `no gap or repeat across pages ${what}`);
+      assert.deepEqual(
+        seen.map((a) => a.available),
+        [true, true, true, true, false, false, false, false],
+        `available first ${what}`,
+      );
+      const only = await all({ ...vars, inc: false });
+      assert.equal(only.total, 4, what);
+      assert.ok(
+        only.seen.every((a) => a.available && !down.has(a.id)),
+        what,
+      );
+    }
+    // Within each group the order still holds: cheapest first among the available ones.
+    const cheap = (await all({ sort: 'PRICE_LOW' })).seen.slice(0, 4).map((a) => a.id);
+    assert.deepEqual(
+      cheap,
+      made.slice(0, 4).map((a) => a.id),
+    );
+  });
+
   it('refuses malformed cursors, foreign cursors and oversized arguments', async () => {
     const anon = await asAnonymous();
     const searchPage = await list({ search: 'pager', first: 1 });

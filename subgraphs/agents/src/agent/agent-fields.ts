@@ -23,6 +23,7 @@ export type AgentFields = Pick<
   | 'tags'
   | 'priceCredits'
   | 'status'
+  | 'protocolVersion'
 >;
 export type AgentPatch = Partial<AgentFields>;
 
@@ -59,6 +60,8 @@ export function fieldsFromCreateInput(input: CreateAgentInput): AgentFields {
     tags: uniq(input.tags ?? []),
     priceCredits: input.priceCredits,
     status: input.status ?? AgentStatus.PUBLISHED,
+    // Not known for an agent described by hand; registerAgent reads it from the card.
+    protocolVersion: null,
   };
 }
 

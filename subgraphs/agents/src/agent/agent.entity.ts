@@ -113,6 +113,14 @@ export class Agent {
   @Column({ name: 'card_url', type: 'text', nullable: true })
   cardUrl!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The A2A protocol version Agentry speaks with the agent, read from its card: "1.0", or "0.3" for an agent that still speaks A2A v0.3. Null for agents described by hand (createAgent).',
+  })
+  @Column({ name: 'protocol_version', type: 'text', nullable: true })
+  protocolVersion!: string | null;
+
   @Field(() => Boolean, {
     description: "false when the agent's card stopped answering at the last check.",
   })

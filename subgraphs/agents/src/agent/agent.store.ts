@@ -61,26 +61,51 @@ export interface CatalogueFilter {
   category?: string | null;
   tag?: string | null;
   sort?: AgentSort | null;
+  /**
+   * List agents whose card stopped answering (`available` false), after every available one.
+   * Default true; false leaves them out.
+   */
+  includeUnavailable?: boolean | null;
   /** Page size, already bounded. */
   limit: number;
   after?: string | null;
+}
+
+/*
+ * Available agents come first in every order. The availability is folded into the one value a
+ * cursor keeps, so paging stays keyset-exact: an offset far beyond any rank, price or rating
+ * for the numeric orders, a "1"/"0" prefix on the time key for NEWEST.
+ */
+const AVAILABLE_FIRST = {
+  rank: `CASE WHEN a.available THEN 1e6::float8 ELSE 0::float8 END`,
+  value: (dir: 'ASC' | 'DESC') =>
+    `CASE WHEN a.available THEN ${dir === 'DESC' ? '' : '-'}1e12::numeric ELSE 0::numeric END`,
+  time: `CASE WHEN a.available THEN '1' ELSE '0' END`,
+};
+const AVAILABLE_TIME_KEY = /^[01]\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function decodeAvailableTimeCursor(after: string | undefined | null): CursorKey | null {
+  const key = decodeCursor(after);
+  if (key && (typeof key[0] !== 'string' || !AVAILABLE_TIME_KEY.test(key[0]))) {
+    throw badInput('The cursor belongs to another listing; pass a cursor from this one.', {
+      argument: 'after',
+    });
+  }
+  return key;
 }
 
 /**
  * The orders by a value other than relevance or time: the value is computed in a subquery so the
  * cursor compares exactly what was sorted on; ties go by id in the same direction.
  */
-const VALUE_SORTS: Partial<
-  Record<AgentSort, { value: string; dir: 'ASC' | 'DESC'; cast: string }>
-> = {
-  [AgentSort.PRICE_LOW]: { value: 'a.price_credits', dir: 'ASC', cast: 'integer' },
-  [AgentSort.PRICE_HIGH]: { value: 'a.price_credits', dir: 'DESC', cast: 'integer' },
+const VALUE_SORTS: Partial<Record<AgentSort, { value: string; dir: 'ASC' | 'DESC' }>> = {
+  [AgentSort.PRICE_LOW]: { value: 'a.price_credits', dir: 'ASC' },
+  [AgentSort.PRICE_HIGH]: { value: 'a.price_credits', dir: 'DESC' },
   // The average the API shows (2 decimals), unrated agents as -1: last, in a stable order.
   [AgentSort.RATING]: {
     value: `coalesce((SELECT round(avg(r.rating)::numeric, 2) FROM agents.agent_reviews r
                         WHERE r.agent_id = a.id), -1)`,
     dir: 'DESC',
-    cast: 'numeric',
   },
 };
 
@@ -105,13 +130,14 @@ export async function publishedAgents(
   const after =
     sort === AgentSort.RELEVANCE || byValue
       ? decodeRankCursor(filter.after)
-      : decodeTimeCursor(filter.after);
+      : decodeAvailableTimeCursor(filter.after);
 
   const params: unknown[] = [];
   const bindParam = (v: unknown) => `$${params.push(v)}`;
   const where = [`a.status = 'PUBLISHED'`];
   if (filter.category) where.push(`a.category = ${bindParam(filter.category)}`);
   if (filter.tag) where.push(`a.tags @> ARRAY[${bindParam(filter.tag)}::text]`);
+  if (filter.includeUnavailable === false) where.push('a.available');
   let from = 'agents.agents a';
   if (search) {
     from = `agents.agents a, websearch_to_tsquery('english', ${bindParam(search)}) q`;
@@ -123,12 +149,13 @@ export async function publishedAgents(
   if (byValue) {
     let cursor = '';
     if (after) {
-      const v = `${bindParam(after[0])}::${byValue.cast}`;
+      const v = `${bindParam(after[0])}::numeric`;
       const id = `${bindParam(after[1])}::uuid`;
       cursor = `WHERE (s."sortValue", s.id) ${byValue.dir === 'ASC' ? '>' : '<'} (${v}, ${id})`;
     }
     sql = `SELECT * FROM (
-             SELECT ${columns(m)}, ${byValue.value} AS "sortValue"
+             SELECT ${columns(m)},
+                    (${byValue.value})::numeric + ${AVAILABLE_FIRST.value(byValue.dir)} AS "sortValue"
                FROM ${from} WHERE ${where.join(' AND ')}
            ) s ${cursor}
            ORDER BY s."sortValue" ${byValue.dir}, s.id ${byValue.dir}
@@ -139,22 +166,25 @@ export async function publishedAgents(
     if (after) {
       const rank = bindParam(after[0]);
       const id = bindParam(after[1]);
-      cursor = `WHERE r."rank" < ${rank}::real OR (r."rank" = ${rank}::real AND r.id > ${id}::uuid)`;
+      cursor = `WHERE r."rank" < ${rank}::float8 OR (r."rank" = ${rank}::float8 AND r.id > ${id}::uuid)`;
     }
     sql = `SELECT * FROM (
-             SELECT ${columns(m)}, ts_rank(a.search_document, q) AS "rank"
+             SELECT ${columns(m)},
+                    ts_rank(a.search_document, q)::float8 + ${AVAILABLE_FIRST.rank} AS "rank"
                FROM ${from} WHERE ${where.join(' AND ')}
            ) r ${cursor}
            ORDER BY r."rank" DESC, r.id ASC
            LIMIT ${bindParam(limit + 1)}`;
   } else {
     const cursor = after
-      ? ` AND (a.created_at, a.id) < (${bindParam(after[0])}::timestamptz, ${bindParam(after[1])}::uuid)`
+      ? `WHERE (t."sortKey", t.id) < (${bindParam(after[0])}::text, ${bindParam(after[1])}::uuid)`
       : '';
-    sql = `SELECT ${columns(m)}, ${CREATED_KEY} AS "sortKey"
-             FROM ${from} WHERE ${where.join(' AND ')}${cursor}
-            ORDER BY a.created_at DESC, a.id DESC
-            LIMIT ${bindParam(limit + 1)}`;
+    sql = `SELECT * FROM (
+             SELECT ${columns(m)}, ${AVAILABLE_FIRST.time} || ${CREATED_KEY} AS "sortKey"
+               FROM ${from} WHERE ${where.join(' AND ')}
+           ) t ${cursor}
+           ORDER BY t."sortKey" DESC, t.id DESC
+           LIMIT ${bindParam(limit + 1)}`;
   }
   const [rows, [{ count }]] = await Promise.all([
     m.query(sql, params),

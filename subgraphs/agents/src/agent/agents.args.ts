@@ -1,4 +1,4 @@
-import { IsEnum, IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsEnum, IsOptional, Matches, MaxLength } from 'class-validator';
 import { ArgsType, Field } from 'type-graphql';
 import { PageArgs } from '@agentry/subgraph-kit';
 import { AgentSort } from './agent-sort.type';
@@ -32,4 +32,14 @@ export class AgentsArgs extends PageArgs {
   @IsOptional()
   @IsEnum(AgentSort)
   sort?: AgentSort;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: true,
+    description:
+      'Whether to list agents whose card stopped answering at the last check (`available: false`). Default true: they are listed, after every available agent, in every sort order. false leaves them out.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  includeUnavailable?: boolean;
 }

@@ -78,7 +78,7 @@ async function fieldsFromCard(
       argument: 'cardUrl',
     });
   }
-  return fieldsFromCreateInput(input);
+  return { ...fieldsFromCreateInput(input), protocolVersion: card.protocolVersion };
 }
 
 /**

@@ -17,6 +17,7 @@ export const CARD_FIELDS = [
   'capabilities',
   'defaultInputModes',
   'defaultOutputModes',
+  'protocolVersion',
 ] as const satisfies readonly (keyof AgentFields)[];
 export type CardFields = Pick<AgentFields, (typeof CARD_FIELDS)[number]>;
 

@@ -5,7 +5,7 @@ import { AppError, ErrorCode, sleep, type Logger } from '@agentry/core';
 import type { AgentEvent, RemoteTask } from '@agentry/a2a-adapter';
 import { agentClient, partsToSendInput } from './agent.client';
 import { RUN_QUEUE, type JobQueue, type RunJob } from './job-queue';
-import type { Part } from '../task/part.type';
+import { partsText, type Part } from '../task/part.type';
 import {
   clearLapsedLease,
   claimTask,
@@ -16,6 +16,7 @@ import {
   type ClaimedTask,
 } from '../task/task-lease.store';
 import {
+  answeredQuestionId,
   artifactParts,
   recordEvent,
   requesterMessageParts,
@@ -30,6 +31,29 @@ import type { TasksEnv } from '../env';
 const INTERRUPTED = new Set<TaskState>([TaskState.INPUT_REQUIRED, TaskState.AUTH_REQUIRED]);
 /** A run ends when the task is terminal or waits for the requester. */
 const runIsOver = (state: TaskState) => isTerminal(state) || INTERRUPTED.has(state);
+
+/** Codes of agent failures that a retry cannot mend: the task fails at once with the reason. */
+const FAIL_AT_ONCE = new Set<string>([ErrorCode.BAD_USER_INPUT, ErrorCode.AGENT_ERROR]);
+/** States in which the agent's status message is the reason the task did not complete. */
+const FAILED_STATES = new Set<TaskState>([TaskState.FAILED, TaskState.REJECTED]);
+/** Characters of an agent's reason kept in Task.error and in the logs. */
+const MAX_REASON = 1000;
+
+const clip = (text: string, max = MAX_REASON) =>
+  text.length > max ? `${text.slice(0, max - 1)}…` : text;
+const errorText = (err: unknown) => clip(err instanceof Error ? err.message : String(err));
+
+/** Where a run stands: the task's recorded state, and what the agent calls it. */
+interface RunState {
+  current: TaskState;
+  remoteTaskId: string | null;
+  /**
+   * The agent's id of the question the requester's reply answered. Until the agent reports
+   * something else, an interrupted state that still carries it is the task as it stood before
+   * the reply (agents may re-send that snapshot first), not a state to stop on.
+   */
+  answered: string | null;
+}
 
 /**
  * Runs tasks on their A2A agents. A run is started by a job (pg-boss) and owned through a lease
@@ -151,7 +175,12 @@ export class TaskRunner {
     let mode = initialMode;
     let lastProgress = Date.now();
     let attempt = 0;
-    const state = { current: task.state, remoteTaskId: task.remoteTaskId };
+    const state: RunState = {
+      current: task.state,
+      remoteTaskId: task.remoteTaskId,
+      answered: INTERRUPTED.has(task.state) ? null : await answeredQuestionId(this.db, task.id),
+    };
+    const answered = () => (state.answered ? { answeredQuestionId: state.answered } : {});
     while (!signal.aborted) {
       try {
         const client = await agentClient(task.agentUrl, this.env);
@@ -159,12 +188,13 @@ export class TaskRunner {
         if (mode === 'resume' && state.remoteTaskId) {
           const remote = await client.getTask(state.remoteTaskId);
           if (await this.reconcile(task.id, remote, state)) return;
-          stream = client.resubscribe(state.remoteTaskId, { signal });
+          stream = client.resubscribe(state.remoteTaskId, { signal, ...answered() });
         } else if (mode === 'reply' && state.remoteTaskId) {
           stream = client.send(await this.latestUserInput(task.id), {
             contextId: task.contextId,
             taskId: state.remoteTaskId,
             signal,
+            ...answered(),
           });
         } else {
           // The agent has not acknowledged the task yet (or we never learned that it did).
@@ -183,18 +213,24 @@ export class TaskRunner {
       } catch (err) {
         if (signal.aborted) return;
         const code = err instanceof AppError ? err.extensions.code : undefined;
-        if (code === ErrorCode.BAD_USER_INPUT) {
-          await this.fail(task.id, err instanceof Error ? err.message : String(err));
+        if (typeof code === 'string' && FAIL_AT_ONCE.has(code)) {
+          await this.fail(
+            task.id,
+            code === ErrorCode.BAD_USER_INPUT ? errorText(err) : `${code}: ${errorText(err)}`,
+          );
           return;
         }
         if (Date.now() - lastProgress > this.env.TASK_AGENT_TIMEOUT_MS) {
           await this.fail(
             task.id,
-            `${ErrorCode.AGENT_UNREACHABLE}: the agent did not answer for ${Math.round(this.env.TASK_AGENT_TIMEOUT_MS / 1000)} s (${err instanceof Error ? err.message : String(err)})`,
+            `${ErrorCode.AGENT_UNREACHABLE}: the agent did not answer for ${Math.round(this.env.TASK_AGENT_TIMEOUT_MS / 1000)} s (${errorText(err)})`,
           );
           return;
         }
-        this.log.warn({ err, taskId: task.id, attempt }, 'agent call failed; retrying');
+        this.log.warn(
+          { error: errorText(err), taskId: task.id, attempt },
+          'agent call failed; retrying',
+        );
         if (state.remoteTaskId) mode = 'resume';
         await sleep(Math.min(200 * 2 ** attempt++, 5000), signal);
       }
@@ -205,11 +241,7 @@ export class TaskRunner {
    * Records one agent event. Returns true when the run is over (an end state, or the task was
    * ended meanwhile, e.g. canceled).
    */
-  private async apply(
-    taskId: string,
-    event: AgentEvent,
-    state: { current: TaskState; remoteTaskId: string | null },
-  ): Promise<boolean> {
+  private async apply(taskId: string, event: AgentEvent, state: RunState): Promise<boolean> {
     const remoteTaskId = event.remoteTaskId || null;
     let input: TaskEventInput | null = null;
     const message = event.message && {
@@ -220,6 +252,14 @@ export class TaskRunner {
     switch (event.kind) {
       case 'task':
       case 'status': {
+        if (this.isStale(event.state as TaskState | undefined, event.message?.messageId, state)) {
+          // The task as it stood before the reply: it names the task, nothing more.
+          if (remoteTaskId && !state.remoteTaskId) {
+            state.remoteTaskId = remoteTaskId;
+            await setRemoteTaskId(this.db, taskId, remoteTaskId);
+          }
+          return false;
+        }
         const next = (event.state as TaskState | undefined) ?? state.current;
         const userEcho = message?.role === MessageRole.USER;
         if (next !== state.current || (message && !userEcho)) {
@@ -227,6 +267,7 @@ export class TaskRunner {
             kind: TaskEventKind.STATUS,
             state: next,
             message: userEcho ? undefined : message,
+            error: failureReason(next, userEcho ? undefined : message?.parts),
           };
         } else if (remoteTaskId && !state.remoteTaskId) {
           state.remoteTaskId = remoteTaskId;
@@ -257,12 +298,23 @@ export class TaskRunner {
     return this.record(taskId, { ...input, remoteTaskId }, state);
   }
 
+  /**
+   * Whether an interrupted state is the stale one from before the requester's reply (see
+   * {@link RunState.answered}). Any other state the agent reports ends the staleness.
+   */
+  private isStale(
+    next: TaskState | undefined,
+    messageId: string | undefined,
+    state: RunState,
+  ): boolean {
+    if (!state.answered || next === undefined) return false;
+    if (INTERRUPTED.has(next) && messageId === state.answered) return true;
+    state.answered = null;
+    return false;
+  }
+
   /** Brings the record in line with the agent's own view of the task (after a gap). */
-  private async reconcile(
-    taskId: string,
-    remote: RemoteTask,
-    state: { current: TaskState; remoteTaskId: string | null },
-  ): Promise<boolean> {
+  private async reconcile(taskId: string, remote: RemoteTask, state: RunState): Promise<boolean> {
     for (const m of remote.history) {
       if (m.role !== 'AGENT') continue;
       if (
@@ -298,21 +350,21 @@ export class TaskRunner {
         return true;
     }
     const next = remote.state as TaskState | undefined;
+    // Still the question the requester answered: the agent has not taken the reply up yet.
+    if (this.isStale(next, remote.statusMessage?.messageId, state)) return false;
     if (next && next !== state.current) {
       const sm = remote.statusMessage;
+      const agentSays = sm && sm.role === 'AGENT' ? (sm.parts as Part[]) : undefined;
       return this.record(
         taskId,
         {
           kind: TaskEventKind.STATUS,
           state: next,
           message:
-            sm && sm.role === 'AGENT'
-              ? {
-                  role: MessageRole.AGENT,
-                  parts: sm.parts as Part[],
-                  remoteMessageId: sm.messageId || null,
-                }
+            sm && agentSays
+              ? { role: MessageRole.AGENT, parts: agentSays, remoteMessageId: sm.messageId || null }
               : undefined,
+          error: failureReason(next, agentSays),
         },
         state,
       );
@@ -320,11 +372,7 @@ export class TaskRunner {
     return runIsOver(state.current);
   }
 
-  private async record(
-    taskId: string,
-    input: TaskEventInput,
-    state: { current: TaskState; remoteTaskId: string | null },
-  ): Promise<boolean> {
+  private async record(taskId: string, input: TaskEventInput, state: RunState): Promise<boolean> {
     try {
       const { task } = await recordEvent(this.db, taskId, input);
       state.current = task.state;
@@ -346,7 +394,7 @@ export class TaskRunner {
   }
 
   private async fail(taskId: string, error: string) {
-    this.log.warn({ taskId, error }, 'task failed');
+    this.log.warn({ taskId, error: clip(error) }, 'task failed');
     await recordEvent(this.db, taskId, {
       kind: TaskEventKind.STATUS,
       state: TaskState.FAILED,
@@ -363,6 +411,16 @@ export class TaskRunner {
   private async latestUserInput(taskId: string) {
     return partsToSendInput(await requesterMessageParts(this.db, taskId, 'latest'));
   }
+}
+
+/**
+ * Task.error for a status: the agent's own words (its status message's text, cut to
+ * {@link MAX_REASON}) when the task FAILED or was REJECTED; null for other states.
+ */
+function failureReason(state: TaskState, parts: Part[] | undefined): string | null {
+  if (!FAILED_STATES.has(state)) return null;
+  const text = parts ? partsText(parts).trim() : '';
+  return clip(text || `The agent reported ${state} without giving a reason.`);
 }
 
 /** Parts compared without null/undefined noise. */

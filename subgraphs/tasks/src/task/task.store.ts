@@ -421,6 +421,23 @@ export async function requesterMessageParts(
   return m?.parts ?? [];
 }
 
+/**
+ * The agent's id of the question the requester's latest message answers: the newest AGENT
+ * message recorded before the requester's latest one. Null when the requester has not replied
+ * to anything (the first message) or the agent gave its messages no ids.
+ */
+export async function answeredQuestionId(db: Db, taskId: string): Promise<string | null> {
+  const [q] = await db.query(
+    `SELECT a.remote_message_id AS id FROM tasks.task_messages a
+      WHERE a.task_id = $1 AND a.role = 'AGENT'
+        AND a.sequence < (SELECT max(u.sequence) FROM tasks.task_messages u
+                           WHERE u.task_id = $1 AND u.role = 'USER')
+      ORDER BY a.sequence DESC LIMIT 1`,
+    [taskId],
+  );
+  return q?.id ?? null;
+}
+
 /** The parts of a task's artifact as stored so far, by the agent's artifact id. */
 export async function artifactParts(
   db: Db,
