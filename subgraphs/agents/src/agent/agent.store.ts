@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { badInput } from '@agentry/core';
 import {
   assignments,
   bindColumns,
@@ -46,16 +45,6 @@ export async function agentsBySlug(m: EntityManager, slugs: readonly string[]): 
   return m.create(Agent, rows);
 }
 
-function decodeRankCursor(after: string | undefined | null): CursorKey | null {
-  const key = decodeCursor(after);
-  if (key && typeof key[0] !== 'number') {
-    throw badInput('The cursor belongs to another listing; pass a cursor from this one.', {
-      argument: 'after',
-    });
-  }
-  return key;
-}
-
 export interface CatalogueFilter {
   search?: string | null;
   category?: string | null;
@@ -71,7 +60,7 @@ export interface CatalogueFilter {
  * cursor compares exactly what was sorted on; ties go by id in the same direction.
  */
 const VALUE_SORTS: Partial<
-  Record<AgentSort, { value: string; dir: 'ASC' | 'DESC'; cast: string }>
+  Record<AgentSort, { value: string; dir: 'ASC' | 'DESC'; cast: 'integer' | 'numeric' }>
 > = {
   [AgentSort.PRICE_LOW]: { value: 'a.price_credits', dir: 'ASC', cast: 'integer' },
   [AgentSort.PRICE_HIGH]: { value: 'a.price_credits', dir: 'DESC', cast: 'integer' },
@@ -102,10 +91,11 @@ export async function publishedAgents(
         ? AgentSort.RELEVANCE
         : AgentSort.NEWEST;
   const byValue = VALUE_SORTS[sort];
-  const after =
-    sort === AgentSort.RELEVANCE || byValue
-      ? decodeRankCursor(filter.after)
-      : decodeTimeCursor(filter.after);
+  // The cursor's value is compared with what was sorted on: checked as that SQL type.
+  const after = decodeCursor(
+    filter.after,
+    byValue ? byValue.cast : sort === AgentSort.RELEVANCE ? 'real' : 'timestamp',
+  );
 
   const params: unknown[] = [];
   const bindParam = (v: unknown) => `$${params.push(v)}`;

@@ -23,7 +23,7 @@ export class WalletResolver {
     @Args() { first, after }: PageArgs,
     @Ctx() ctx: BillingContext,
   ): Promise<Page<LedgerEntry>> {
-    return walletEntriesLoader(ctx, pageSize(first), afterSeq(decodeCursor(after))).load(
+    return walletEntriesLoader(ctx, pageSize(first), afterSeq(decodeCursor(after, 'bigint'))).load(
       wallet.userId,
     );
   }
