@@ -44,10 +44,17 @@ export function toAppError(err: unknown, what: string, timeoutMs?: number): AppE
   return unreachable(`Could not reach the agent (${what}): ${describe(err)}.`);
 }
 
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+/**
+ * What failed, in words that never carry the response body: the SDK appends the body of an HTTP
+ * error ("... Status: 404 Not Found. Response: <body>") and JSON.parse quotes the text it could
+ * not parse. Echoing either would let a caller read any URL through Agentry.
+ */
+export function describe(err: unknown): string {
+  if (!(err instanceof Error)) return 'the request failed';
+  if (err instanceof SyntaxError) return 'its answer is not JSON';
+  const message = err.message.replace(/[.\s]*Response:[\s\S]*$/, '').replace(/\.$/, '');
   // fetch() reports "fetch failed" and keeps the reason (ECONNREFUSED, ...) in `cause`.
   const cause = err.cause as NodeJS.ErrnoException | undefined;
-  const detail = cause?.code ?? cause?.message;
-  return detail ? `${err.message} (${detail})` : err.message;
+  const detail = cause?.code ?? (cause instanceof SyntaxError ? undefined : cause?.message);
+  return detail ? `${message} (${detail})` : message;
 }
