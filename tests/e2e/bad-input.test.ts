@@ -41,6 +41,11 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
   let countTables: string;
   const agents: RunningExampleAgent[] = [];
   const tokens: Record<string, string> = {};
+  /**
+   * Real ids for the arguments of these names, so that a bad value in another argument is met
+   * where it matters (a `sendTask` to a real agent reaches the hold; one to no agent stops first).
+   */
+  const knownIds: Record<string, string> = {};
   const clients: Client[] = [];
 
   const encodeCursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -76,7 +81,7 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
       },
     });
     await seedDemo(platform.gatewayUrl, databaseUrl, urls as ExampleUrls, () => {});
-    for (const who of ['admin', 'grace'] as const)
+    for (const who of ['admin', 'grace', 'ada'] as const)
       tokens[who] = (await signIn(platform.gatewayUrl, who))!.token;
 
     pg = new PgClient({ connectionString: databaseUrl });
@@ -91,6 +96,29 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
     countTables = rows
       .map(({ s, t }) => `SELECT '${s}.${t}' AS t, count(*) AS n FROM "${s}"."${t}"`)
       .join(' UNION ALL ');
+
+    const seeded = ok(
+      await gql(
+        platform.gatewayUrl,
+        `{ agents(first: 1) { edges { node { id } } } toolServers(first: 1) { edges { node { id } } }
+           myTasks(first: 1) { edges { node { id } } } me { id } }`,
+        {},
+        tokens.admin,
+      ),
+    );
+    knownIds.agentId = seeded.agents.edges[0].node.id;
+    knownIds.serverId = seeded.toolServers.edges[0]?.node.id;
+    knownIds.userId = seeded.me.id;
+    const graceTasks = ok(
+      await gql(
+        platform.gatewayUrl,
+        '{ myTasks(first: 1) { edges { node { id } } } }',
+        {},
+        tokens.grace,
+      ),
+    );
+    knownIds.taskId = graceTasks.myTasks.edges[0].node.id;
+    for (const [k, v] of Object.entries(knownIds)) if (!v) delete knownIds[k];
 
     const introspection = ok(
       await gql<IntrospectionQuery>(platform.gatewayUrl, getIntrospectionQuery(), {}, tokens.admin),
@@ -165,7 +193,7 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
     const base = (): Record<string, unknown> => {
       const v: Record<string, unknown> = {};
       for (const a of field.args) {
-        const g = goodValue(a.type);
+        const g = knownIds[a.name] ?? goodValue(a.type);
         if (g !== undefined) v[a.name] = g;
       }
       return v;
@@ -451,5 +479,76 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
       }
     }
     assert.deepEqual(failures, []);
+  });
+
+  const ledgerRows = async () =>
+    Number((await pg.query('SELECT count(*) AS n FROM billing.ledger_entries')).rows[0].n);
+
+  it('sendTask with a control character to a real agent holds nothing', async () => {
+    const before = await ledgerRows();
+    for (const text of ['\u0000', 'hello\u0000world', 'bell\u0007', 'lone \ud800']) {
+      const res = await gql(
+        platform.gatewayUrl,
+        'mutation($a: ID!, $t: String) { sendTask(agentId: $a, input: { text: $t }) { id } }',
+        { a: knownIds.agentId, t: text },
+        tokens.grace,
+      );
+      assert.deepEqual(
+        (res.errors ?? []).map((e) => [e.extensions?.code, e.extensions?.argument]),
+        [['BAD_USER_INPUT', 'input.text']],
+        JSON.stringify(res),
+      );
+    }
+    assert.equal(await ledgerRows(), before, 'no HOLD and no RELEASE for refused calls');
+  });
+
+  it('listing names and descriptions refuse control and bidi characters; prose keeps them', async () => {
+    const mine = ok(
+      await gql(
+        platform.gatewayUrl,
+        '{ me { publishedAgents(first: 1) { edges { node { id description } } } } }',
+        {},
+        tokens.ada,
+      ),
+    );
+    const agent = mine.me.publishedAgents.edges[0].node as { id: string; description: string };
+    const UPDATE =
+      'mutation($id: ID!, $i: UpdateAgentInput!) { updateAgent(id: $id, input: $i) { description } }';
+    for (const input of [
+      { name: 'Reviewer \u202egnp.exe' },
+      { name: '\u2067Isolated\u2069' },
+      { name: 'two\nlines' },
+      { description: 'Looks \u202Eharmless' },
+      { description: 'null \u0000 byte' },
+      { description: 'escape \u001b[2J' },
+    ]) {
+      const res = await gql(platform.gatewayUrl, UPDATE, { id: agent.id, i: input }, tokens.ada);
+      assert.deepEqual(
+        (res.errors ?? []).map((e) => e.extensions?.code),
+        ['BAD_USER_INPUT'],
+        `${JSON.stringify(input)}: ${JSON.stringify(res)}`,
+      );
+    }
+    // A description may have several lines.
+    const multi = `${agent.description}\n\nSecond paragraph.\tIndented.`;
+    const done = ok(
+      await gql(
+        platform.gatewayUrl,
+        UPDATE,
+        { id: agent.id, i: { description: multi } },
+        tokens.ada,
+      ),
+    );
+    assert.equal(done.updateAgent.description, multi);
+    const server = await gql(
+      platform.gatewayUrl,
+      'mutation($i: RegisterToolServerInput!) { registerToolServer(input: $i) { id } }',
+      { i: { url: 'http://127.0.0.1:9/mcp', name: 'Tools \u202e' } },
+      tokens.ada,
+    );
+    assert.deepEqual(
+      (server.errors ?? []).map((e) => [e.extensions?.code, e.extensions?.argument]),
+      [['BAD_USER_INPUT', 'input.name']],
+    );
   });
 });
