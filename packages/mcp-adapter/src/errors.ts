@@ -49,10 +49,13 @@ export function toAppError(err: unknown, ctx: RequestContext): AppError {
   if (err instanceof StreamableHTTPError) {
     // The SDK's message carries the response body: never echoed (it would make Agentry a reader
     // of any URL a caller names). The status says what failed.
+    const contentType = /Unexpected content type: ([\w!#$&^.+/-]{1,100})/.exec(err.message)?.[1];
     const status =
       err.code !== undefined && err.code > 0
         ? `it answered HTTP ${err.code}`
-        : 'its answer is not an MCP response';
+        : contentType
+          ? `Unexpected content type: ${contentType}`
+          : 'its answer is not an MCP response';
     return unreachable(ctx.target, `${status} (${ctx.what}).`);
   }
   if (isZodError(err)) {
