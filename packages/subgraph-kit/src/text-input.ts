@@ -12,11 +12,12 @@ import {
 } from 'graphql';
 import { badInput, textProblem, type TextRule } from '@agentry/core';
 
-
 /** Text rules other than `line`, by schema coordinate: `Input.field` or `Type.field(arg)`. */
 export type TextRules = Record<string, Exclude<TextRule, 'line'>>;
 
 const TEXT_TYPES = new Set(['String', 'ID']);
+/** The JSON scalar (graphql-scalars): its strings are checked too. */
+const JSON_TYPE = 'JSON';
 
 interface Walk {
   rules: TextRules;
@@ -46,9 +47,35 @@ function checkValue(
     }
     return;
   }
-  if (typeof value !== 'string' || !TEXT_TYPES.has(getNamedType(inner).name)) return;
+  const named = getNamedType(inner).name;
+  if (named === JSON_TYPE) return checkJson(value, walk.rules[coordinate] ?? 'prose', path);
+  if (typeof value !== 'string' || !TEXT_TYPES.has(named)) return;
   const problem = textProblem(value, walk.rules[coordinate] ?? 'line');
   if (problem) throw badInput(`${path} ${problem}.`, { argument: path });
+}
+
+/**
+ * Every string of a JSON value (keys too) under `rule` (`prose` unless a rule says otherwise:
+ * JSON carries data, often text with newlines). Walked with a stack, not recursion, so a deeply
+ * nested value cannot overflow the call stack.
+ */
+function checkJson(value: unknown, rule: TextRule, path: string): void {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    const strings =
+      typeof v === 'string'
+        ? [v]
+        : v && typeof v === 'object'
+          ? Array.isArray(v)
+            ? (stack.push(...(v as unknown[])), [])
+            : (stack.push(...Object.values(v)), Object.keys(v))
+          : [];
+    for (const s of strings) {
+      const problem = textProblem(s, rule);
+      if (problem) throw badInput(`${path}: every text in it ${problem}.`, { argument: path });
+    }
+  }
 }
 
 function checkArgs(
@@ -64,7 +91,7 @@ function checkArgs(
 /** Whether an argument or input field (at any depth) is text. */
 function hasText(type: GraphQLInputType, visited = new Set<string>()): boolean {
   const named = getNamedType(type);
-  if (TEXT_TYPES.has(named.name)) return true;
+  if (TEXT_TYPES.has(named.name) || named.name === JSON_TYPE) return true;
   if (!isInputObjectType(named) || visited.has(named.name)) return false;
   visited.add(named.name);
   return Object.values(named.getFields()).some((f) => hasText(f.type, visited));
@@ -74,6 +101,7 @@ function hasText(type: GraphQLInputType, visited = new Set<string>()): boolean {
  * Checks every text argument of every field of `schema` (in place: each field's `resolve` and
  * `subscribe` first checks its arguments, then runs). `rules` relaxes `line` per coordinate; a
  * coordinate that names no text argument or input field fails here, at start, not silently.
+ * `JSON` inputs have every string (keys too) checked, as `prose` unless a rule says otherwise.
  * Federation's own fields (`_entities`, `_service`) take no text from callers.
  */
 export function guardTextInputs(schema: GraphQLSchema, rules: TextRules = {}): GraphQLSchema {

@@ -7,7 +7,8 @@ const SDL = `
   input ItemInput { name: String!, notes: String, tags: [String!] }
   input NoteInput { title: String!, body: String, items: [ItemInput!] }
   type Query { echo(text: String, id: ID, n: Int): String }
-  type Mutation { save(input: NoteInput!): String, say(words: String!): String }
+  scalar JSON
+  type Mutation { save(input: NoteInput!): String, say(words: String!): String, store(data: JSON): String }
   type Subscription { follow(after: String): String }
 `;
 
@@ -21,6 +22,7 @@ function guarded() {
   };
   schema.getMutationType()!.getFields().save!.resolve = () => (calls.push('save'), 'saved');
   schema.getMutationType()!.getFields().say!.resolve = (_s, a) => (calls.push('say'), a.words);
+  schema.getMutationType()!.getFields().store!.resolve = () => (calls.push('store'), 'stored');
   const follow = schema.getSubscriptionType()!.getFields().follow!;
   follow.subscribe = async function* () {
     calls.push('follow');
@@ -92,6 +94,19 @@ describe('guardTextInputs', () => {
     const say = await run(schema, 'mutation { say(words: "right\\u200f \\u2067iso\\u2069") }');
     assert.deepEqual(say.errors, undefined);
     assert.deepEqual(calls, ['save', 'say']);
+  });
+
+  it('checks every string of a JSON input, keys too, however deep', async () => {
+    const { schema, calls } = guarded();
+    const store = (data: unknown) =>
+      run(schema, 'mutation($d: JSON) { store(data: $d) }', { d: data });
+    let deep: unknown = 'nul \u0000';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    for (const data of ['\u0000', { a: { b: ['x', 'y\u0007'] } }, { 'k\u0000': 1 }, deep])
+      assert.deepEqual(refusal(await store(data)), [['BAD_USER_INPUT', 'data']]);
+    assert.deepEqual(calls, []);
+    const fine = await store({ text: 'two\nlines \u202b', n: 1, list: [true, null] });
+    assert.deepEqual({ ...fine.data }, { store: 'stored' });
   });
 
   it('checks subscription arguments before subscribing', async () => {
