@@ -29,7 +29,8 @@ const presetConfig: Record<string, unknown> = {
 };
 
 const pluginConfig = {
-  scalars: { DateTime: 'string', JSON: 'unknown' },
+  // Credits is a JSON number within 2^53 - 1 (see docs/API.md).
+  scalars: { Credits: 'number', DateTime: 'string', JSON: 'unknown' },
   enumsAsTypes: true,
   useTypeImports: true,
   strictScalars: true,

@@ -6,7 +6,7 @@ import {
 } from '@a2a-js/sdk';
 import { isLegacyAgentCard, parseLegacyAgentCard } from '@a2a-js/sdk/compat/v0_3/client';
 import { z } from 'zod';
-import { AppError, badInput, ErrorCode } from '@agentry/core';
+import { AppError, badInput, ErrorCode, textProblem, type TextRule } from '@agentry/core';
 import { toAppError, unreachable } from './errors';
 import { guardedGet, readTextLimited } from './http';
 import { assertFetchableUrl } from '@agentry/url-guard';
@@ -195,9 +195,27 @@ export function parseAgentCard(raw: unknown, cardUrl: string): AgentCardInfo {
       throw invalid(cardUrl, `${what} is ${value.length} characters long; the limit is ${max}`);
     }
   };
+  // The same text rules as the API's inputs: a card cannot list what a publisher could not type.
+  const text = (what: string, value: string | undefined, rule: TextRule = 'line') => {
+    const problem = value === undefined ? undefined : textProblem(value, rule);
+    if (problem) throw invalid(cardUrl, `${what} ${problem}`);
+  };
   limit('name', card.name, CARD_LIMITS.name);
   limit('description', card.description, CARD_LIMITS.description);
   limit('version', card.version, CARD_LIMITS.version);
+  text('name', card.name);
+  text('description', card.description, 'multiline');
+  text('version', card.version);
+  text('documentationUrl', card.documentationUrl);
+  text('provider.organization', card.provider?.organization);
+  card.supportedInterfaces.forEach((i, n) => {
+    text(`supportedInterfaces.${n}.url`, i.url);
+    text(`supportedInterfaces.${n}.protocolBinding`, i.protocolBinding);
+    text(`supportedInterfaces.${n}.protocolVersion`, i.protocolVersion);
+  });
+  [...(card.defaultInputModes ?? []), ...(card.defaultOutputModes ?? [])].forEach((m) =>
+    text('a default input or output mode', m),
+  );
   if (card.skills.length > CARD_LIMITS.skills) {
     throw invalid(
       cardUrl,
@@ -222,10 +240,15 @@ export function parseAgentCard(raw: unknown, cardUrl: string): AgentCardInfo {
     throw invalid(cardUrl, `its JSONRPC interface URL "${rpc.url}" is not an http(s) URL`);
   }
 
-  const skills = card.skills.map((s) => {
+  const skills = card.skills.map((s, n) => {
+    text(`skills.${n}.id`, s.id);
     const where = `skill "${s.id}"`;
     limit(`${where} name`, s.name, CARD_LIMITS.skillName);
     limit(`${where} description`, s.description ?? '', CARD_LIMITS.skillDescription);
+    text(`${where} name`, s.name);
+    text(`${where} description`, s.description, 'multiline');
+    (s.tags ?? []).forEach((t) => text(`${where} tag`, t));
+    (s.examples ?? []).forEach((e) => text(`${where} example`, e, 'multiline'));
     return {
       id: s.id,
       name: s.name,

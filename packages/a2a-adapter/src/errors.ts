@@ -75,10 +75,17 @@ function jsonRpcError(e: unknown): { code: number; message: string } | undefined
   return { code, message: e.message || 'no message' };
 }
 
-function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+/**
+ * What failed, in words that never carry the response body: the SDK appends the body of an HTTP
+ * error ("... Status: 404 Not Found. Response: <body>") and JSON.parse quotes the text it could
+ * not parse. Echoing either would let a caller read any URL through Agentry.
+ */
+export function describe(err: unknown): string {
+  if (!(err instanceof Error)) return 'the request failed';
+  if (err instanceof SyntaxError) return 'its answer is not JSON';
+  const message = err.message.replace(/[.\s]*Response:[\s\S]*$/, '').replace(/\.$/, '');
   // fetch() reports "fetch failed" and keeps the reason (ECONNREFUSED, ...) in `cause`.
   const cause = err.cause as NodeJS.ErrnoException | undefined;
-  const detail = cause?.code ?? cause?.message;
-  return detail ? `${err.message} (${detail})` : err.message;
+  const detail = cause?.code ?? (cause instanceof SyntaxError ? undefined : cause?.message);
+  return detail ? `${message} (${detail})` : message;
 }

@@ -178,6 +178,33 @@ describe('resolveAgentCard failures', () => {
     }
   });
 
+  it('refuses control and bidi characters in what the card lists, as the API does', () => {
+    const skill = good.skills[0]!;
+    for (const bad of [
+      { name: 'Null\u0000Agent' },
+      { name: 'Reviewer \u202egnp.exe' },
+      { name: 'two\nlines' },
+      { description: 'Looks \u2066harmless\u2069' },
+      { description: 'escape \u001b[2J' },
+      { version: '1\u0000' },
+      { skills: [{ ...skill, name: 'S\u0007' }] },
+      { skills: [{ ...skill, id: 's\u0000' }] },
+      { skills: [{ ...skill, description: 'bidi \u202d' }] },
+      { skills: [{ ...skill, examples: ['ok', 'nul \u0000'] }] },
+    ]) {
+      assert.throws(
+        () => parseAgentCard({ ...good, ...bad }, 'http://x/card.json'),
+        (err: { extensions?: { code?: string } }) => err.extensions?.code === 'BAD_USER_INPUT',
+        JSON.stringify(bad),
+      );
+    }
+    const info = parseAgentCard(
+      { ...good, description: 'Line one.\n\n\tLine two.' },
+      'http://x/card.json',
+    );
+    assert.equal(info.description, 'Line one.\n\n\tLine two.');
+  });
+
   it('reports non-2xx answers as AGENT_UNREACHABLE', async () => {
     const server = await serve((_req, res) => {
       res.statusCode = 404;

@@ -8,4 +8,5 @@ export * from './logger';
 export * from './scopes';
 export * from './services';
 export * from './shutdown';
+export * from './text';
 export * from './time';

@@ -47,19 +47,20 @@ export function toAppError(err: unknown, ctx: RequestContext): AppError {
   if (err instanceof UnresolvableHostError) return unreachable(ctx.target, err.message);
   if (err instanceof McpError) return fromMcpError(err, ctx);
   if (err instanceof StreamableHTTPError) {
-    const status = err.code !== undefined && err.code > 0 ? `HTTP ${err.code}: ` : '';
-    const detail = err.message
-      .replace(/^Streamable HTTP error: /, '')
-      .replace(/^Error POSTing to endpoint: /, '')
-      // A server that is not an MCP server may answer with a whole HTML page.
-      .replace(/<[^>]*>/g, ' ');
-    return unreachable(ctx.target, `${status}${clip(detail)} (${ctx.what}).`);
+    // The SDK's message carries the response body: never echoed (it would make Agentry a reader
+    // of any URL a caller names). The status says what failed.
+    const contentType = /Unexpected content type: ([\w!#$&^.+/-]{1,100})/.exec(err.message)?.[1];
+    const status =
+      err.code !== undefined && err.code > 0
+        ? `it answered HTTP ${err.code}`
+        : contentType
+          ? `Unexpected content type: ${contentType}`
+          : 'its answer is not an MCP response';
+    return unreachable(ctx.target, `${status} (${ctx.what}).`);
   }
   if (isZodError(err)) {
-    return unreachable(
-      ctx.target,
-      `its answer to ${ctx.what} is not a valid MCP message (${clip(err.message)}).`,
-    );
+    // Zod's issues may quote what the server sent (key names, values): said in general terms.
+    return unreachable(ctx.target, `its answer to ${ctx.what} is not a valid MCP message.`);
   }
   return unreachable(ctx.target, `${describe(err)} (${ctx.what}).`);
 }
@@ -107,15 +108,11 @@ const isZodError = (err: unknown): err is Error =>
   err instanceof Error && (err.name === 'ZodError' || err.name === '$ZodError');
 
 function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+  if (!(err instanceof Error)) return 'the request failed';
+  // JSON.parse quotes the text it could not parse: the server's body, never echoed.
+  if (err instanceof SyntaxError) return 'its answer is not JSON';
   // fetch() reports "fetch failed" and keeps the reason (ECONNREFUSED, ...) in `cause`.
   const cause = err.cause as NodeJS.ErrnoException | undefined;
   const detail = cause?.code ?? cause?.message;
   return detail ? `${err.message} (${detail})` : err.message;
 }
-
-// Error bodies can be long; a message should stay readable.
-const clip = (text: string, max = 200) => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-};

@@ -374,10 +374,11 @@ describe('unreachable servers', () => {
         ErrorCode.TOOL_UNREACHABLE,
         /did not answer: Unexpected content type: text\/html/,
       );
+      // The status says what failed; the page itself is never echoed.
       await rejectsWithCode(
         connectToolServer(`${html.url}/mcp`, dev),
         ErrorCode.TOOL_UNREACHABLE,
-        /did not answer: HTTP 404: .*Welcome/,
+        /did not answer: it answered HTTP 404 \(the initialize handshake\)\.$/,
       );
     } finally {
       await html.close();

@@ -4,6 +4,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { parse, type GraphQLSchema } from 'graphql';
+import { guardTextInputs, type TextRules } from './text-input';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
 
 /** Federation directives any subgraph may use. */
@@ -23,6 +24,13 @@ export interface FederatedSchemaOptions {
   orphanedTypes?: Function[];
   /** `__resolveReference` per entity type name, batched through DataLoaders by the caller. */
   referenceResolvers?: ReferenceResolvers;
+  /**
+   * Text arguments and input fields that may hold more than one line of text, by schema
+   * coordinate (`CreateAgentInput.description`, `Mutation.reviewAgent(body)`); every other
+   * `String`/`ID` input is `line`. See `guardTextInputs`.
+   * @default {}
+   */
+  textRules?: TextRules;
 }
 
 /**
@@ -40,7 +48,7 @@ const NO_PUBSUB: PubSub = {
 
 /**
  * The one federation helper: type-graphql classes -> SDL with directives -> buildSubgraphSchema.
- * Inputs are checked with class-validator; `DateTime` and `JSON` are the contract's scalars.
+ * Text inputs are checked by `guardTextInputs`, inputs by class-validator; `DateTime` and `JSON` are the contract's scalars.
  */
 export async function buildFederatedSchema(
   options: FederatedSchemaOptions,
@@ -62,5 +70,10 @@ export async function buildFederatedSchema(
   resolvers.JSON = GraphQLJSON;
   resolvers.DateTime = GraphQLDateTime;
   // type-graphql's resolver map and Apollo's describe the same shape with different types.
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  const subgraph = buildSubgraphSchema({
+    typeDefs,
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
+  });
+  // Every text input is checked once here, before any resolver (and any write) runs.
+  return guardTextInputs(subgraph, options.textRules);
 }

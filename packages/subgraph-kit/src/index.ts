@@ -7,6 +7,7 @@ export * from './periodic';
 export * from './rows';
 export * from './server';
 export * from './sql';
+export * from './text-input';
 export * from './subgraph-env';
 export * from './writes';
 export * from './main';

@@ -26,4 +26,11 @@ export const buildSchema = () =>
       ToolServer: toolServerReference,
       Tool: toolReference,
     },
+    // Descriptions and examples are several lines; names, URLs and tags are one (the default).
+    textRules: {
+      'CreateAgentInput.description': 'multiline',
+      'UpdateAgentInput.description': 'multiline',
+      'AgentSkillInput.description': 'multiline',
+      'AgentSkillInput.examples': 'multiline',
+    },
   });

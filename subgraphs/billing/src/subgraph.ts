@@ -6,6 +6,7 @@ import { LedgerEntry } from './ledger/ledger-entry.entity';
 import { Wallet } from './ledger/wallet.entity';
 import { InitBilling1764200000000 } from './migrations/1764200000000-init-billing';
 import { TaskSettlement1764250000000 } from './migrations/1764250000000-task-settlement';
+import { CreditsRange1765000000000 } from './migrations/1765000000000-credits-range';
 import { buildSchema } from './schema';
 import { startOrphanSweeper } from './settlement/orphan-sweeper.worker';
 import { startSettlementConsumer } from './settlement/settlement.consumer';
@@ -16,7 +17,7 @@ export const billingSubgraph: SubgraphFactory<BillingServices, BillingContext> =
   return {
     name: 'billing',
     entities: [Wallet, LedgerEntry],
-    migrations: [InitBilling1764200000000, TaskSettlement1764250000000],
+    migrations: [InitBilling1764200000000, TaskSettlement1764250000000, CreditsRange1765000000000],
     buildSchema,
     start: async (deps) => {
       const welcomeGrants = await startWelcomeConsumer(deps, billingEnv.WELCOME_GRANT_CREDITS);

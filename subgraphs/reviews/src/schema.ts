@@ -10,4 +10,6 @@ export const buildSchema = () =>
   buildFederatedSchema({
     resolvers: [ReviewResolver, AgentReviewsResolver, UserReviewsResolver],
     referenceResolvers: { Review: reviewReference, Agent: agentReference, User: userReference },
+    // A review's body is prose (any script, paragraphs); its title is one line.
+    textRules: { 'Mutation.reviewAgent(body)': 'prose' },
   });

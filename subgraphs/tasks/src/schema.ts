@@ -29,4 +29,6 @@ export const buildSchema = () =>
     // Tool is reached only through the agents subgraph; this one adds `stats` to it.
     orphanedTypes: [ToolStub],
     referenceResolvers: { Task: taskReference, Agent: agentReference, Tool: toolReference },
+    // What a requester writes to an agent is prose; tool names, URIs and files are one line.
+    textRules: { 'TaskInput.text': 'prose' },
   });

@@ -8,4 +8,6 @@ export const buildSchema = () =>
   buildFederatedSchema({
     resolvers: [AuthResolver, UserResolver, ApiKeyResolver],
     referenceResolvers: { User: userReference },
+    // A password is any text a person can type; names and e-mails are one line.
+    textRules: { 'SignUpInput.password': 'prose', 'Mutation.signIn(password)': 'prose' },
   });

@@ -46,16 +46,6 @@ export async function agentsBySlug(m: EntityManager, slugs: readonly string[]): 
   return m.create(Agent, rows);
 }
 
-function decodeRankCursor(after: string | undefined | null): CursorKey | null {
-  const key = decodeCursor(after);
-  if (key && typeof key[0] !== 'number') {
-    throw badInput('The cursor belongs to another listing; pass a cursor from this one.', {
-      argument: 'after',
-    });
-  }
-  return key;
-}
-
 export interface CatalogueFilter {
   search?: string | null;
   category?: string | null;
@@ -127,9 +117,13 @@ export async function publishedAgents(
         ? AgentSort.RELEVANCE
         : AgentSort.NEWEST;
   const byValue = VALUE_SORTS[sort];
-  const after =
-    sort === AgentSort.RELEVANCE || byValue
-      ? decodeRankCursor(filter.after)
+  // The cursor's value is compared with what was sorted on, checked as that SQL type: numeric
+  // for the value orders (the availability offset takes prices past integer), float8 ranks, and
+  // the availability-prefixed time key (compared as text).
+  const after = byValue
+    ? decodeCursor(filter.after, 'numeric')
+    : sort === AgentSort.RELEVANCE
+      ? decodeCursor(filter.after, 'real')
       : decodeAvailableTimeCursor(filter.after);
 
   const params: unknown[] = [];

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { bigintAsNumber } from './bigint.transformer';
+import { CreditsScalar } from './credits.scalar';
 
 export enum LedgerEntryKind {
   GRANT = 'GRANT',
@@ -46,11 +47,11 @@ export class LedgerEntry {
   @Column({ name: 'held_delta', type: 'bigint', transformer: bigintAsNumber })
   heldDelta!: number;
 
-  @Field(() => Int, { description: 'The wallet balance right after this entry.' })
+  @Field(() => CreditsScalar, { description: 'The wallet balance right after this entry.' })
   @Column({ name: 'balance_after', type: 'bigint', transformer: bigintAsNumber })
   balanceAfter!: number;
 
-  @Field(() => Int, { description: 'The held credits right after this entry.' })
+  @Field(() => CreditsScalar, { description: 'The held credits right after this entry.' })
   @Column({ name: 'held_after', type: 'bigint', transformer: bigintAsNumber })
   heldAfter!: number;
 

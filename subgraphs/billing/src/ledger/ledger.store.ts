@@ -1,6 +1,7 @@
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AppError, ErrorCode, badInput, conflict, idArgument, notFound } from '@agentry/core';
 import { fromRows, selectColumns, type Db } from '@agentry/subgraph-kit';
+import { MAX_CREDITS } from './credits.scalar';
 import { LedgerEntry, LedgerEntryKind } from './ledger-entry.entity';
 import { PLATFORM_WALLET_ID, Wallet } from './wallet.entity';
 
@@ -109,6 +110,13 @@ async function append(m: EntityManager, wallet: Wallet, e: NewEntry): Promise<Le
   const [balanceDelta, heldDelta] = EFFECT[e.kind](e.amount);
   const balanceAfter = wallet.balance + balanceDelta;
   const heldAfter = wallet.held + heldDelta;
+  // Refused before anything is written: the API could not show such a balance exactly.
+  if (balanceAfter > MAX_CREDITS || heldAfter > MAX_CREDITS) {
+    throw badInput(
+      `This movement would take the wallet past ${MAX_CREDITS} credits, the most a wallet can hold.`,
+      { argument: 'amount' },
+    );
+  }
   const rows = await m.query(
     `INSERT INTO billing.ledger_entries AS e
        (user_id, kind, amount, balance_delta, held_delta, balance_after, held_after, task_id,

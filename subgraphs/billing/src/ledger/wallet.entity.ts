@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { bigintAsNumber } from './bigint.transformer';
+import { CreditsScalar } from './credits.scalar';
 
 /** The fixed wallet that receives platform fees (created by the migration). */
 export const PLATFORM_WALLET_ID = '00000000-0000-0000-0000-000000000000';
@@ -14,11 +15,11 @@ export class Wallet {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
   userId!: string;
 
-  @Field(() => Int, { description: 'Credits owned, including those held.' })
+  @Field(() => CreditsScalar, { description: 'Credits owned, including those held.' })
   @Column({ type: 'bigint', transformer: bigintAsNumber })
   balance!: number;
 
-  @Field(() => Int, { description: 'Credits reserved for running tasks.' })
+  @Field(() => CreditsScalar, { description: 'Credits reserved for running tasks.' })
   @Column({ type: 'bigint', transformer: bigintAsNumber })
   held!: number;
 

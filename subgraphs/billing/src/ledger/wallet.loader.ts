@@ -24,10 +24,10 @@ export const walletLoader = (ctx: BillingContext) =>
 
 const entryCursor = (e: LedgerEntry): CursorKey => [e.seq, e.id];
 
-/** The position after which a page starts: a `seq` from a cursor of this connection. */
+/** The position after which a page starts: a `seq` (bigserial, from 1) from a cursor of this connection. */
 export function afterSeq(cursor: CursorKey | null): number | null {
   if (!cursor) return null;
-  if (typeof cursor[0] !== 'number' || !Number.isSafeInteger(cursor[0]))
+  if (typeof cursor[0] !== 'number' || !Number.isSafeInteger(cursor[0]) || cursor[0] < 1)
     throw badInput('The cursor is not a ledger entry cursor.', { argument: 'after' });
   return cursor[0];
 }

@@ -1,7 +1,8 @@
-import { Args, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '@agentry/core';
 import { PageArgs, decodeCursor, pageSize, requireRole, type Page } from '@agentry/subgraph-kit';
 import { catchUpCommitted } from '../catch-up';
+import { CreditsScalar } from './credits.scalar';
 import type { BillingContext } from '../context';
 import { GrantCreditsArgs } from './grant-credits.args';
 import { LedgerEntryConnection } from './ledger-entry-connection.type';
@@ -12,7 +13,9 @@ import { afterSeq, walletEntriesLoader } from './wallet.loader';
 
 @Resolver(() => Wallet)
 export class WalletResolver {
-  @FieldResolver(() => Int, { description: 'balance - held: what new tasks may still hold.' })
+  @FieldResolver(() => CreditsScalar, {
+    description: 'balance - held: what new tasks may still hold.',
+  })
   available(@Root() wallet: Wallet): number {
     return wallet.balance - wallet.held;
   }
@@ -23,7 +26,7 @@ export class WalletResolver {
     @Args() { first, after }: PageArgs,
     @Ctx() ctx: BillingContext,
   ): Promise<Page<LedgerEntry>> {
-    return walletEntriesLoader(ctx, pageSize(first), afterSeq(decodeCursor(after))).load(
+    return walletEntriesLoader(ctx, pageSize(first), afterSeq(decodeCursor(after, 'bigint'))).load(
       wallet.userId,
     );
   }

@@ -1,5 +1,5 @@
 import { badInput } from '@agentry/core';
-import { decodeCursor, isUuid, type CursorKey } from '@agentry/subgraph-kit';
+import { decodeCursor, type CursorKey } from '@agentry/subgraph-kit';
 import type { TaskEvent } from './task-event.entity';
 
 /** An event's place in its task's log, as `TaskEvent.cursor` encodes it: [sequence, taskId]. */
@@ -21,20 +21,16 @@ export function decodeEventCursor(
   cursor: string | undefined | null,
   taskId?: string,
 ): EventCursor | null {
-  const key = decodeCursor(cursor);
+  // Sequences are int4 from 1; the taskId is checked (and lower-cased) by the kit's decoder.
+  const key = decodeCursor(cursor, 'integer');
   if (!key) return null;
-  const [sequence, cursorTaskId] = key;
-  if (
-    typeof sequence !== 'number' ||
-    !Number.isSafeInteger(sequence) ||
-    sequence < 0 ||
-    !isUuid(cursorTaskId)
-  ) {
+  const [sequence, cursorTaskId] = key as [number, string];
+  if (sequence < 0) {
     throw badInput('The cursor is malformed; pass the cursor of an event you received.', {
       argument: 'after',
     });
   }
-  if (taskId !== undefined && cursorTaskId !== taskId)
+  if (taskId !== undefined && cursorTaskId !== taskId.toLowerCase())
     throw badInput("This cursor belongs to another task's events.", { argument: 'after' });
   return { sequence, taskId: cursorTaskId };
 }

@@ -52,7 +52,7 @@ export async function eventPages(
 ): Promise<TaskEvent[]> {
   return db.query(
     `SELECT ${selectColumns(db, TaskEvent, 'e')} FROM tasks.task_events e
-      WHERE e.task_id = ANY($1::uuid[]) AND e.sequence > $2 AND e.sequence <= $3
+      WHERE e.task_id = ANY($1::uuid[]) AND e.sequence > $2::bigint AND e.sequence <= $3::bigint
       ORDER BY e.task_id, e.sequence`,
     [taskIds, afterSequence, afterSequence + limit + 1],
   );
