@@ -5,6 +5,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { parse, type GraphQLSchema } from 'graphql';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { guardResolvers, readScopeDeclarations, type ScopeDeclarations } from './scope';
 
 /** Federation directives any subgraph may use. */
 const FEDERATION_LINK =
@@ -54,13 +55,30 @@ export async function buildFederatedSchema(
     // The federation directives are only defined once buildSubgraphSchema adds them.
     skipCheck: true,
   });
+  // Every operation declares its API-key scope; the check wraps the resolvers once, here.
+  const declarations = readScopeDeclarations(schema);
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
   const resolvers: Record<string, object> = { ...createResolversMap(schema) };
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };
   }
+  guardResolvers(resolvers, declarations);
   resolvers.JSON = GraphQLJSON;
   resolvers.DateTime = GraphQLDateTime;
   // type-graphql's resolver map and Apollo's describe the same shape with different types.
-  return buildSubgraphSchema({ typeDefs, resolvers: resolvers as GraphQLResolverMap<unknown> });
+  const built = buildSubgraphSchema({
+    typeDefs,
+    resolvers: resolvers as GraphQLResolverMap<unknown>,
+  });
+  DECLARATIONS.set(built, declarations);
+  return built;
+}
+
+const DECLARATIONS = new WeakMap<GraphQLSchema, ScopeDeclarations>();
+
+/** The `@Scope` declarations of a schema built by `buildFederatedSchema` (codegen's table). */
+export function scopeDeclarationsOf(schema: GraphQLSchema): ScopeDeclarations {
+  const found = DECLARATIONS.get(schema);
+  if (!found) throw new Error('not a schema of buildFederatedSchema');
+  return found;
 }

@@ -5,6 +5,7 @@ export * from './federation';
 export * from './pagination';
 export * from './periodic';
 export * from './rows';
+export * from './scope';
 export * from './server';
 export * from './sql';
 export * from './subgraph-env';

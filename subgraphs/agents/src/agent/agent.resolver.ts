@@ -5,6 +5,7 @@ import {
   pageSize,
   requireRole,
   requireUser,
+  Scope,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
 import { refreshAgentCard } from '../cards/refresh-agent-card';
@@ -35,6 +36,7 @@ const agentId = (id: string) => idArgument(id, 'id', 'an agent');
 
 @Resolver(() => Agent)
 export class AgentResolver {
+  @Scope('agents:read')
   @Query(() => AgentConnection, {
     description:
       'Published agents: by relevance when searching, else newest first; totalCount counts all matches.',
@@ -43,6 +45,7 @@ export class AgentResolver {
     return publishedAgents(ctx.db.manager, { ...args, limit: pageSize(args.first) });
   }
 
+  @Scope('agents:read')
   @Query(() => Agent, {
     nullable: true,
     description: 'One agent by id or by slug (exactly one of them); null when not found.',
@@ -61,6 +64,7 @@ export class AgentResolver {
     return { id: agent.providerId };
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, { description: 'Publishes an agent described by hand (PUBLISHER role).' })
   async createAgent(@Arg('input') input: CreateAgentInput, @Ctx() ctx: SubgraphContext) {
     const providerId = requireRole(ctx, 'PUBLISHER', 'agents:write');
@@ -70,6 +74,7 @@ export class AgentResolver {
     return agent;
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, {
     description:
       'Publishes an A2A agent from its live agent card (PUBLISHER role); one listing per card. AGENT_UNREACHABLE when the card cannot be fetched, BAD_USER_INPUT when it is invalid.',
@@ -79,6 +84,7 @@ export class AgentResolver {
     return registerAgent(ctx, providerId, input);
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, {
     description:
       "Re-reads an agent's card (its provider or an admin) and updates what the card describes; price, category, tags and status stay. A card that no longer answers makes the agent unavailable (no error); only agents registered from a card can be refreshed.",
@@ -101,6 +107,7 @@ export class AgentResolver {
     return refreshed;
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, {
     description:
       'Changes an agent (its provider), or its status (an admin). The slug stays as it was.',

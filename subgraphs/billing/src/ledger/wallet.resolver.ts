@@ -1,6 +1,13 @@
 import { Args, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '@agentry/core';
-import { PageArgs, decodeCursor, pageSize, requireRole, type Page } from '@agentry/subgraph-kit';
+import {
+  decodeCursor,
+  PageArgs,
+  pageSize,
+  requireRole,
+  Scope,
+  type Page,
+} from '@agentry/subgraph-kit';
 import { catchUpCommitted } from '../catch-up';
 import type { BillingContext } from '../context';
 import { GrantCreditsArgs } from './grant-credits.args';
@@ -17,6 +24,7 @@ export class WalletResolver {
     return wallet.balance - wallet.held;
   }
 
+  @Scope('billing:read')
   @FieldResolver(() => LedgerEntryConnection, { description: 'The ledger, newest first.' })
   entries(
     @Root() wallet: Wallet,
@@ -28,6 +36,7 @@ export class WalletResolver {
     );
   }
 
+  @Scope('admin')
   @Mutation(() => Wallet, { description: "Adds credits to a user's wallet (ADMIN only)." })
   async grantCredits(
     @Args() { userId, amount, reason }: GrantCreditsArgs,

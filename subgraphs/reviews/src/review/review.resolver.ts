@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { forbidden, idArgument } from '@agentry/core';
-import { isAdmin, requireUser, type SubgraphContext } from '@agentry/subgraph-kit';
+import { isAdmin, requireUser, Scope, type SubgraphContext } from '@agentry/subgraph-kit';
 import { AgentStub } from '../federated/agent/agent.stub';
 import { UserStub } from '../federated/user/user.stub';
 import { ReviewAgentArgs } from './review-agent.args';
@@ -10,6 +10,7 @@ import { deleteReview, submitReview } from './review.store';
 
 @Resolver(() => Review)
 export class ReviewResolver {
+  @Scope('agents:read')
   @Query(() => Review, { nullable: true, description: 'A review (null if there is none).' })
   review(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return reviewLoader(ctx).load(idArgument(id, 'id', 'a review'));
@@ -25,6 +26,7 @@ export class ReviewResolver {
     return { id: review.authorId };
   }
 
+  @Scope('reviews:write')
   @Mutation(() => Review, {
     description:
       'Rates and reviews an agent you have had a task completed by. One review per user and agent: reviewing again replaces your review.',
@@ -39,6 +41,7 @@ export class ReviewResolver {
     return review;
   }
 
+  @Scope('reviews:write')
   @Mutation(() => Boolean, {
     description: 'Deletes a review (its author or an admin). True when it was deleted.',
   })

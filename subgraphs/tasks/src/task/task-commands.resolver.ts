@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { AppError, ErrorCode, conflict, forbidden, notFound, idArgument } from '@agentry/core';
-import { isAdmin, requireUser } from '@agentry/subgraph-kit';
+import { isAdmin, requireUser, Scope } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { TaskEventKind } from '../events/task-event-kind.type';
 import { agentEndpoint, findAgent, isForHire } from '../projections/agent-projection.store';
@@ -25,6 +25,7 @@ async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promi
 
 @Resolver()
 export class TaskCommandsResolver {
+  @Scope('tasks:write')
   @Mutation(() => Task, {
     description:
       "Hires an agent: holds the agent's price on your wallet (INSUFFICIENT_CREDITS if you cannot pay) and sends your message to it. Follow the task with `task(id)` or `taskEvents`.",
@@ -57,6 +58,7 @@ export class TaskCommandsResolver {
     return (await taskLoader(ctx).load(taskId))!;
   }
 
+  @Scope('tasks:write')
   @Mutation(() => Task, {
     description:
       'Answers a task that waits for you (INPUT_REQUIRED or AUTH_REQUIRED), in the same A2A context.',
@@ -88,6 +90,7 @@ export class TaskCommandsResolver {
     return (await taskLoader(ctx).load(task.id))!;
   }
 
+  @Scope('tasks:write')
   @Mutation(() => Task, {
     description: 'Cancels a task at its agent; the hold on your wallet is released.',
   })

@@ -4,6 +4,7 @@ import {
   PageArgs,
   pageSize,
   requireUser,
+  Scope,
   toPage,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
@@ -23,6 +24,7 @@ import { artifactsByTaskLoader, messagesByTaskLoader, taskLoader } from './task.
 
 @Resolver(() => Task)
 export class TaskResolver {
+  @Scope('tasks:read')
   @Query(() => Task, {
     nullable: true,
     description: 'A task, for its requester, the provider of its agent, or an admin.',
@@ -37,6 +39,7 @@ export class TaskResolver {
     return task;
   }
 
+  @Scope('tasks:read')
   @Query(() => TaskConnection, { description: 'Your tasks, newest first.' })
   myTasks(@Args() page: PageArgs, @Args() filter: TaskFilterArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'tasks:read');

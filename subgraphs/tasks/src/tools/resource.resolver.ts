@@ -1,4 +1,5 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Scope } from '@agentry/subgraph-kit';
 import { badInput } from '@agentry/core';
 import { connectToolServer } from '@agentry/mcp-adapter';
 import type { TasksContext } from '../context';
@@ -7,6 +8,7 @@ import { usableServer } from './tool.access';
 
 @Resolver()
 export class ResourceResolver {
+  @Scope('tools:call')
   @Query(() => [ResourceContentItem], {
     description: 'Reads a resource of an MCP tool server you may use.',
   })

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Scope } from '@agentry/subgraph-kit';
 import { GraphQLJSON } from 'graphql-scalars';
 import { AppError, ErrorCode, badInput, notFound } from '@agentry/core';
 import {
@@ -26,6 +27,7 @@ function outcomeOf(err: unknown): 'TIMEOUT' | 'UNREACHABLE' | 'FAILED' {
 
 @Resolver()
 export class ToolCallResolver {
+  @Scope('tools:call')
   @Mutation(() => ToolResult, {
     description:
       "Calls an MCP tool you may use. The arguments are checked against the tool's input schema first (BAD_USER_INPUT, and no call, if they do not fit); a priced tool is charged once, only when it succeeds.",
@@ -58,7 +60,7 @@ export class ToolCallResolver {
     const invocationId = randomUUID();
     // The owner uses their own tools for free.
     const price: number = server.ownerId === userId ? 0 : tool.priceCredits;
-    if (price > 0) await services.billing.hold(ctx.identityToken, invocationId, price);
+    if (price > 0) await services.billing.hold(ctx.identityToken, invocationId, price, 'toolCall');
 
     const startedAt = new Date();
     let result: ToolCallResult | null = null;

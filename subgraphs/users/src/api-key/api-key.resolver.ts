@@ -1,6 +1,6 @@
 import { Args, Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { idArgument } from '@agentry/core';
-import { requireSession } from '@agentry/subgraph-kit';
+import { requireSession, Scope } from '@agentry/subgraph-kit';
 import type { UsersContext } from '../context';
 import { newApiKeySecret } from './api-key-secret';
 import { createApiKey, revokeApiKey } from './api-key.store';
@@ -9,6 +9,7 @@ import { CreatedApiKey } from './created-api-key.type';
 
 @Resolver()
 export class ApiKeyResolver {
+  @Scope('session')
   @Mutation(() => CreatedApiKey, {
     description: 'Creates an API key for integrations (only from a signed-in session).',
   })
@@ -22,6 +23,7 @@ export class ApiKeyResolver {
     return { apiKey, secret };
   }
 
+  @Scope('session')
   @Mutation(() => Boolean, {
     description: 'Revokes one of your API keys at once. True if it was active.',
   })
