@@ -15,8 +15,9 @@ import { RegisterAgentInput } from '../cards/register-agent.input';
 import type { AgentsContext } from '../context';
 import { UserStub } from '../federated/user/user.stub';
 import { actorOf } from '../shared/actor';
+import { canSeeAgent } from './agent.access';
 import { AgentLookupArgs } from './agent.args';
-import { Agent, AgentConnection, AgentStatus } from './agent.entity';
+import { Agent, AgentConnection } from './agent.entity';
 import { fieldsFromCreateInput, patchFromUpdateInput } from './agent-fields';
 import { agentBySlugLoader, agentLoader } from './agent.loader';
 import { publishedAgents } from './agent.store';
@@ -25,12 +26,6 @@ import { createAgent } from './create-agent';
 import { CreateAgentInput } from './create-agent.input';
 import { updateAgent } from './update-agent';
 import { UpdateAgentArgs } from './update-agent.input';
-
-/** DRAFT and SUSPENDED agents are for their provider and admins only. */
-const canSee = (ctx: SubgraphContext, agent: Agent) =>
-  agent.status === AgentStatus.PUBLISHED ||
-  agent.providerId === ctx.identity.userId ||
-  isAdmin(ctx);
 
 const agentId = (id: string) => idArgument(id, 'id', 'an agent');
 
@@ -56,7 +51,7 @@ export class AgentResolver {
       id != null
         ? await agentLoader(ctx).load(agentId(id))
         : await agentBySlugLoader(ctx).load(slug!);
-    return agent && canSee(ctx, agent) ? agent : null;
+    return agent && canSeeAgent(ctx, agent) ? agent : null;
   }
 
   @FieldResolver(() => UserStub, { description: 'The user who publishes this agent.' })

@@ -16,7 +16,11 @@ export class ReviewResolver {
     return reviewLoader(ctx).load(idArgument(id, 'id', 'a review'));
   }
 
-  @FieldResolver(() => AgentStub, { description: 'The agent reviewed.' })
+  @FieldResolver(() => AgentStub, {
+    nullable: true,
+    description:
+      'The agent reviewed; null when it is not published (DRAFT or SUSPENDED) and you are neither its provider nor an admin.',
+  })
   agent(@Root() review: Review): AgentStub {
     return { id: review.agentId };
   }

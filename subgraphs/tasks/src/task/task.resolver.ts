@@ -46,7 +46,11 @@ export class TaskResolver {
     return requesterTaskPage(ctx.db, userId, taskListQuery({ ...page, ...filter }));
   }
 
-  @FieldResolver(() => AgentStub)
+  @FieldResolver(() => AgentStub, {
+    nullable: true,
+    description:
+      'The agent hired; null when it is no longer published (DRAFT or SUSPENDED) and you are neither its provider nor an admin.',
+  })
   agent(@Root() task: Task): AgentStub {
     return { id: task.agentId };
   }
