@@ -178,10 +178,10 @@ export class ToolServerResolver {
   })
   grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
-    serverId(args.serverId, 'serverId');
-    idArgument(args.userId, 'userId', 'a user');
+    const server = serverId(args.serverId, 'serverId');
+    const grantee = idArgument(args.userId, 'userId', 'a user');
     return ctx.db.transaction((m) =>
-      grantToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
+      grantToolAccess(m, actorOf(ctx, userId), server, grantee, args.tools ?? null),
     );
   }
 
@@ -192,10 +192,10 @@ export class ToolServerResolver {
   })
   revokeToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
-    serverId(args.serverId, 'serverId');
-    idArgument(args.userId, 'userId', 'a user');
+    const server = serverId(args.serverId, 'serverId');
+    const grantee = idArgument(args.userId, 'userId', 'a user');
     return ctx.db.transaction((m) =>
-      revokeToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
+      revokeToolAccess(m, actorOf(ctx, userId), server, grantee, args.tools ?? null),
     );
   }
 }

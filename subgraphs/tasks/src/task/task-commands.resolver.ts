@@ -14,8 +14,8 @@ import { taskLoader } from './task.loader';
 import { createTask, lockTask, recordEvent } from './task.store';
 
 /** The task, if the caller is its requester (or an admin); NOT_FOUND / FORBIDDEN otherwise. */
-async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<Task> {
-  idArgument(taskId, 'taskId', 'a task');
+async function ownTask(ctx: TasksContext, id: string, userId: string): Promise<Task> {
+  const taskId = idArgument(id, 'taskId', 'a task');
   const task = await taskLoader(ctx).load(taskId);
   if (!task) throw notFound('Task', taskId);
   if (task.requesterId !== userId && !isAdmin(ctx))
@@ -36,7 +36,7 @@ export class TaskCommandsResolver {
     @Ctx() ctx: TasksContext,
   ): Promise<Task> {
     const requesterId = requireUser(ctx, 'tasks:write');
-    idArgument(agentId, 'agentId', 'an agent');
+    agentId = idArgument(agentId, 'agentId', 'an agent');
     await taskInputToParts(input);
     const { billing, queue, runner } = ctx.services;
     const agent = await findAgent(ctx.db, agentId);

@@ -4,7 +4,7 @@ import { badInput } from '@agentry/core';
 import { connectToolServer } from '@agentry/mcp-adapter';
 import type { TasksContext } from '../context';
 import { ResourceContentItem } from './resource-content.type';
-import { usableServer } from './tool.access';
+import { urlLabel, usableServer } from './tool.access';
 
 @Resolver()
 export class ResourceResolver {
@@ -22,6 +22,7 @@ export class ResourceResolver {
     const { services } = ctx;
     const connection = await connectToolServer(server.url, {
       allowPrivate: services.env.allowPrivateUrls,
+      label: urlLabel(ctx, server),
     });
     try {
       return await connection.readResource(uri, { timeoutMs: services.env.TOOL_CALL_TIMEOUT_MS });

@@ -11,7 +11,7 @@ import {
 } from '@agentry/mcp-adapter';
 import type { TasksContext } from '../context';
 import { findTool } from '../projections/tool-server-projection.store';
-import { usableServer } from './tool.access';
+import { urlLabel, usableServer } from './tool.access';
 import { recordInvocation, type ToolInvocation } from './tool-invocation.store';
 import { ToolResult, type ToolContentItem, type ToolContentKind } from './tool-result.type';
 
@@ -68,6 +68,7 @@ export class ToolCallResolver {
     try {
       const connection = await connectToolServer(server.url, {
         allowPrivate: services.env.allowPrivateUrls,
+        label: urlLabel(ctx, server),
       });
       try {
         result = await connection.callTool(name, input as Record<string, unknown>, {

@@ -1,6 +1,6 @@
 import { Args, Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import { idArgument } from '@agentry/core';
-import { requireSession, Scope } from '@agentry/subgraph-kit';
+import { forbidden, idArgument } from '@agentry/core';
+import { isAdmin, requireSession, Scope } from '@agentry/subgraph-kit';
 import type { UsersContext } from '../context';
 import { newApiKeySecret } from './api-key-secret';
 import { createApiKey, revokeApiKey } from './api-key.store';
@@ -18,6 +18,9 @@ export class ApiKeyResolver {
     @Ctx() ctx: UsersContext,
   ): Promise<CreatedApiKey> {
     const userId = requireSession(ctx);
+    // A key never carries more than its user: only admins may hand out the admin scope.
+    if (scopes.includes('admin') && !isAdmin(ctx))
+      throw forbidden('Only an admin may create a key with the admin scope.');
     const { prefix, secret, secretHash } = newApiKeySecret();
     const apiKey = await createApiKey(ctx.db, { userId, name, scopes, prefix, secretHash });
     return { apiKey, secret };
