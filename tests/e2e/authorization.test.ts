@@ -154,7 +154,7 @@ const ROWS: Record<string, Row> = {
   },
   'Mutation.signIn': {
     access: 'anyone',
-    vars: () => ({ email: 'nobody@matrix.test', password: 'wrong password' }),
+    vars: () => ({ email: 'other@matrix.test', password: 'long enough' }),
   },
   'Mutation.signUp': {
     access: 'anyone',
