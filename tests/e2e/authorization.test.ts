@@ -334,8 +334,15 @@ describe('authorization matrix through the gateway', { timeout: 300_000 }, () =>
     await stopMcp?.();
   });
 
-  /** Row counts of every table the API writes. */
+  /** Row counts of every table the API writes (once every sign-up has its wallet). */
   async function snapshot() {
+    await waitFor('every user to have a wallet', async () => {
+      const { rows } = await db.query(
+        `SELECT (SELECT count(*)::int FROM users.users) AS users,
+                (SELECT count(*)::int FROM billing.wallets WHERE user_id <> '00000000-0000-0000-0000-000000000000') AS wallets`,
+      );
+      return rows[0].users === rows[0].wallets ? true : undefined;
+    });
     const { rows } = await db.query(`
       SELECT n.nspname || '.' || c.relname AS t, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::int AS n
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
