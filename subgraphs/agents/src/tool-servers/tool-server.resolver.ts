@@ -10,6 +10,7 @@ import {
 } from '@agentry/subgraph-kit';
 import type { AgentsContext } from '../context';
 import { UserStub } from '../federated/user/user.stub';
+import { isKnownUser } from '../projections/known-user.store';
 import { actorOf } from '../shared/actor';
 import { ToolPrompt, ToolResource, ToolResourceTemplate } from './catalogue.type';
 import { RegisterToolServerInput } from './register-tool-server.input';
@@ -176,10 +177,12 @@ export class ToolServerResolver {
     description:
       "Lets a user call tools of a server (its owner or an admin): the tools named are added to the user's grant; without tools, every tool (also those added later). BAD_USER_INPUT for a tool the server does not have.",
   })
-  grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
+  async grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: AgentsContext) {
     const userId = requireUser(ctx, 'agents:write');
     const server = serverId(args.serverId, 'serverId');
     const grantee = idArgument(args.userId, 'userId', 'a user');
+    // A user who signed up a moment ago may not be in the projection yet.
+    if (!(await isKnownUser(ctx.db, grantee))) await ctx.users.catchUp();
     return ctx.db.transaction((m) =>
       grantToolAccess(m, actorOf(ctx, userId), server, grantee, args.tools ?? null),
     );
