@@ -672,6 +672,22 @@ describe('authorization matrix through the gateway', { timeout: 300_000 }, () =>
     }
     const task = ok(await gql(gw, taskQuery, { id: taskId }, fx.other.token));
     assert.equal(task.task.agent, null);
+    // Fields other subgraphs add to Agent do not show a hidden agent either.
+    const rating = ok(
+      await gql(gw, 'query($id: ID!) { review(id: $id) { agent { rating { count } } } }', {
+        id: reviewId,
+      }),
+    );
+    assert.equal(rating.review.agent, null);
+    const tasks = ok(
+      await gql(
+        gw,
+        'query($id: ID!) { task(id: $id) { agent { tasks { totalCount } } } }',
+        { id: taskId },
+        fx.other.token,
+      ),
+    );
+    assert.equal(tasks.task.agent, null);
     for (const token of [fx.owner.token, admin.token]) {
       const review = ok(await gql(gw, reviewQuery, { id: reviewId }, token));
       assert.equal(review.review.agent.name, 'Secret name');

@@ -9,5 +9,6 @@ export * from './scope';
 export * from './server';
 export * from './sql';
 export * from './subgraph-env';
+export * from './visibility';
 export * from './writes';
 export * from './main';

@@ -90,7 +90,8 @@ export function guardResolvers(
     if (entry && typeof entry === 'object' && entry.subscribe) {
       fields[fieldName] = { ...entry, subscribe: guarded(entry.subscribe, scope, key) };
     } else {
-      const resolve = typeof entry === 'function' ? entry : (entry?.resolve ?? defaultFieldResolver);
+      const resolve =
+        typeof entry === 'function' ? entry : (entry?.resolve ?? defaultFieldResolver);
       fields[fieldName] = guarded(resolve as Resolve, scope, key);
     }
   }

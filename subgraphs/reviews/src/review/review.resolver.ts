@@ -1,8 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { forbidden, idArgument } from '@agentry/core';
-import { isAdmin, requireUser, Scope, type SubgraphContext } from '@agentry/subgraph-kit';
+import {
+  canSeeListing,
+  isAdmin,
+  requireUser,
+  Scope,
+  type SubgraphContext,
+} from '@agentry/subgraph-kit';
 import { AgentStub } from '../federated/agent/agent.stub';
 import { UserStub } from '../federated/user/user.stub';
+import { agentProjectionLoader } from '../projections/agent-projection.loader';
 import { ReviewAgentArgs } from './review-agent.args';
 import { Review } from './review.entity';
 import { reviewLoader } from './review.loader';
@@ -21,8 +28,11 @@ export class ReviewResolver {
     description:
       'The agent reviewed; null when it is not published (DRAFT or SUSPENDED) and you are neither its provider nor an admin.',
   })
-  agent(@Root() review: Review): AgentStub {
-    return { id: review.agentId };
+  async agent(@Root() review: Review, @Ctx() ctx: SubgraphContext): Promise<AgentStub | null> {
+    // The agents subgraph's rule, also for the fields this subgraph adds (rating, reviews); an
+    // agent not heard of yet is left to the agents subgraph's reference resolver.
+    const agent = await agentProjectionLoader(ctx).load(review.agentId);
+    return !agent || canSeeListing(ctx, agent) ? { id: review.agentId } : null;
   }
 
   @FieldResolver(() => UserStub, { description: 'Who wrote the review.' })

@@ -1,6 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import { idArgument } from '@agentry/core';
 import {
+  canSeeListing,
   PageArgs,
   pageSize,
   requireUser,
@@ -13,6 +14,7 @@ import { TaskEventConnection } from '../events/task-event-connection.type';
 import { eventsByTaskLoader } from '../events/task-event.loader';
 import { AgentStub } from '../federated/agent/agent.stub';
 import { UserStub } from '../federated/user/user.stub';
+import { agentProjectionLoader } from '../projections/agent-projection.loader';
 import { TaskArtifact } from './task-artifact.entity';
 import { TaskConnection } from './task-connection.type';
 import { TaskFilterArgs } from './task-list.args';
@@ -46,8 +48,10 @@ export class TaskResolver {
     description:
       'The agent hired; null when it is no longer published (DRAFT or SUSPENDED) and you are neither its provider nor an admin.',
   })
-  agent(@Root() task: Task): AgentStub {
-    return { id: task.agentId };
+  async agent(@Root() task: Task, @Ctx() ctx: SubgraphContext): Promise<AgentStub | null> {
+    // The agents subgraph's rule, also for the fields this subgraph adds (Agent.tasks).
+    const agent = await agentProjectionLoader(ctx).load(task.agentId);
+    return !agent || canSeeListing(ctx, agent) ? { id: task.agentId } : null;
   }
 
   @FieldResolver(() => UserStub, { description: 'Who sent the task.' })
