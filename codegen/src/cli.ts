@@ -2,12 +2,13 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { SUBGRAPH_NAMES } from '@agentry/core';
+import { SUBGRAPH_NAMES, type DeclaredScope } from '@agentry/core';
 import * as prettier from 'prettier';
 import { API_SCHEMA_FILE, apiSchemaSdl, generateClientDocuments } from './clients';
 import { composeSupergraph } from './compose';
 import { withEventCatalogue } from './event-catalogue';
 import { withResolverMap } from './resolver-map';
+import { SCOPES_FILE, scopeEntries, scopesJson, withScopeTable } from './scope-table';
 import { SUPERGRAPH_TARGETS, supergraphConfigYaml } from './supergraph-config';
 
 const root = path.join(__dirname, '..', '..');
@@ -66,10 +67,30 @@ async function main() {
   const apiSdl = apiSchemaSdl(supergraphs[0]);
   write(API_SCHEMA_FILE, apiSdl);
   for (const { file, content } of await generateClientDocuments(root, apiSdl)) write(file, content);
+  // The @Scope declarations as the kit enforces them (each subgraph's schema in its own process).
+  const scopes = scopeEntries(
+    await Promise.all(
+      names.map(async (name) => {
+        const { stdout } = await run(
+          process.execPath,
+          [
+            '-r',
+            path.join(root, 'scripts', 'register.js'),
+            path.join(__dirname, 'print-scopes.ts'),
+            name,
+          ],
+          { cwd: root, maxBuffer: 16 * 1024 * 1024 },
+        );
+        return { name, scopes: JSON.parse(stdout) as Record<string, DeclaredScope> };
+      }),
+    ),
+  );
+  write(SCOPES_FILE, scopesJson(scopes));
   // Generated sections of the docs, formatted as `npm run format` would (so the two never fight).
   const docs: [string, (doc: string) => string][] = [
     [path.join('docs', 'DEVELOPING.md'), (doc) => withResolverMap(doc, root)],
     [path.join('docs', 'OPERATIONS.md'), withEventCatalogue],
+    [path.join('docs', 'API.md'), (doc) => withScopeTable(doc, scopes)],
   ];
   for (const [file, generate] of docs) {
     const doc = generate(readFileSync(path.join(root, file), 'utf8'));

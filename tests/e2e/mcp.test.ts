@@ -259,7 +259,8 @@ describe('Agentry as an MCP server', { timeout: 300_000 }, () => {
     ).sendTask.id as string;
     const forbidden = await callTool(mcp, 'get_task', { taskId: theirs });
     assert.equal(forbidden.isError, true);
-    assert.match(text(forbidden), /^FORBIDDEN: /);
+    // Another user's task does not exist for you (task(id) answers null).
+    assert.match(text(forbidden), /^NOT_FOUND: /);
     const cancel = await callTool(mcp, 'cancel_task', { taskId: theirs });
     assert.match(text(cancel), /^(FORBIDDEN|CONFLICT): /);
 

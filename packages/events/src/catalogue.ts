@@ -65,7 +65,8 @@ const reviewPayload = z.object({
 export const EVENT_CATALOGUE = {
   'user.registered': {
     producer: 'users',
-    description: 'A user signed up (billing opens their wallet with the welcome grant).',
+    description:
+      'A user signed up (billing opens their wallet with the welcome grant; agents records the id, so tool grants name only users who exist).',
     payload: userPayload,
   },
   'user.updated': {

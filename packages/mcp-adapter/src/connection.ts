@@ -10,7 +10,7 @@ import {
   ErrorCode as McpErrorCode,
   McpError,
 } from '@modelcontextprotocol/sdk/types.js';
-import { toAppError, unreachable } from './errors';
+import { redacted, toAppError, unreachable, urlParts, withRedactedErrors } from './errors';
 import { createGuardedFetch } from './http';
 import {
   fromMcpCallToolResult,
@@ -57,17 +57,23 @@ export async function connectToolServer(
   options: McpConnectOptions = {},
 ): Promise<McpConnection> {
   const { allowPrivate = false, timeoutMs = MCP_DEFAULTS.requestTimeoutMs, headers } = options;
+  const { label } = options;
+  const redact = (err: unknown) => (label ? redacted(err, urlParts(url), label) : err);
+  const target = label ?? url;
   let parsed: URL;
   try {
     parsed = await assertFetchableUrl(url, { allowPrivate });
   } catch (err) {
-    throw toAppError(err, { target: url, what: 'the URL check', timeoutIsTimeout: false });
+    throw redact(toAppError(err, { target, what: 'the URL check', timeoutIsTimeout: false }));
   }
   const transport = new StreamableHTTPClientTransport(parsed, {
     fetch: createGuardedFetch(allowPrivate),
     requestInit: headers ? { headers } : undefined,
   });
-  return open(transport, url, timeoutMs);
+  const connection = await open(transport, target, timeoutMs).catch((err: unknown) => {
+    throw redact(err);
+  });
+  return label ? withRedactedErrors(connection, redact) : connection;
 }
 
 export interface StdioConnectOptions {

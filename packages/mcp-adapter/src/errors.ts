@@ -116,3 +116,55 @@ function describe(err: unknown): string {
   const detail = cause?.code ?? cause?.message;
   return detail ? `${err.message} (${detail})` : err.message;
 }
+
+/**
+ * `err` as an AppError whose message names none of `hidden` (each replaced by `label`): for
+ * callers who may not read the server's URL. Code and extensions stay.
+ */
+export function redacted(err: unknown, hidden: string[], label: string): unknown {
+  if (!(err instanceof AppError)) return err;
+  let message = err.message;
+  // Longest first, so a URL is replaced whole before its host is.
+  for (const secret of [...new Set(hidden)].filter(Boolean).sort((a, b) => b.length - a.length))
+    message = message.split(secret).join(label);
+  if (message === err.message) return err;
+  const { code, ...extensions } = err.extensions as { code: ErrorCode };
+  return new AppError(code, message, extensions);
+}
+
+/** What of `url` a redacted message must not show: the URL as given and as parsed, origin, host. */
+export function urlParts(url: string): string[] {
+  const parts = [url];
+  try {
+    const u = new URL(url);
+    parts.push(u.href, u.origin, u.host, u.hostname);
+  } catch {
+    // Not a URL: only the string as given.
+  }
+  return parts;
+}
+
+/** `connection` with every rejection and throw of its methods passed through `redact`. */
+export function withRedactedErrors<T extends object>(
+  connection: T,
+  redact: (e: unknown) => unknown,
+): T {
+  return new Proxy(connection, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const out: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
+          return out instanceof Promise
+            ? out.catch((e: unknown) => {
+                throw redact(e);
+              })
+            : out;
+        } catch (e) {
+          throw redact(e);
+        }
+      };
+    },
+  });
+}

@@ -110,6 +110,13 @@ export interface McpConnectOptions {
   timeoutMs?: number;
   /** Extra HTTP headers sent with every request (e.g. `Authorization`). Default: none. */
   headers?: Record<string, string>;
+  /**
+   * How error messages name the server. Default: its URL. Pass a name (e.g. `"Weather"`) when
+   * the caller may not read the URL (`ToolServer.url` is for its owner and admins): the URL,
+   * its origin and its host are then taken out of every error of this connection too, so an
+   * error never tells more than the caller may read.
+   */
+  label?: string;
 }
 
 export interface CallOptions {

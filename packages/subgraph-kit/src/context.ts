@@ -77,7 +77,10 @@ export function groupByKeys<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V)
   return keys.map((k) => map.get(k) ?? []);
 }
 
-/** The caller's user id, or UNAUTHENTICATED. With `scope`, an API key must carry that scope. */
+/**
+ * The caller's user id, or UNAUTHENTICATED. The operation's API-key scope is checked before the
+ * resolver runs (`@Scope`); `scope` here is for code outside resolvers (internal routes).
+ */
 export function requireUser(ctx: SubgraphContext, scope?: ApiKeyScope): string {
   const { identity } = ctx;
   if (!identity.userId) throw unauthenticated();
@@ -87,7 +90,13 @@ export function requireUser(ctx: SubgraphContext, scope?: ApiKeyScope): string {
   return identity.userId;
 }
 
-export const hasRole = (ctx: SubgraphContext, role: Role) => ctx.identity.roles.includes(role);
+/**
+ * Whether the caller acts with `role`. An admin's API key acts as an admin only with the `admin`
+ * scope: without it the key has its owner's other roles and nothing more.
+ */
+export const hasRole = (ctx: SubgraphContext, role: Role) =>
+  ctx.identity.roles.includes(role) &&
+  (role !== 'ADMIN' || ctx.identity.via !== 'apiKey' || !!ctx.identity.scopes?.includes('admin'));
 export const isAdmin = (ctx: SubgraphContext) => hasRole(ctx, 'ADMIN');
 
 /** Requires a role (ADMIN implies every role). */

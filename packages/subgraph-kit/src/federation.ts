@@ -6,6 +6,7 @@ import { GraphQLDateTime, GraphQLJSON } from 'graphql-scalars';
 import { parse, type GraphQLSchema } from 'graphql';
 import { guardTextInputs, type TextRules } from './text-input';
 import { buildSchema, createResolversMap, type NonEmptyArray, type PubSub } from 'type-graphql';
+import { guardResolvers, readScopeDeclarations, type ScopeDeclarations } from './scope';
 
 /** Federation directives any subgraph may use. */
 const FEDERATION_LINK =
@@ -62,18 +63,32 @@ export async function buildFederatedSchema(
     // The federation directives are only defined once buildSubgraphSchema adds them.
     skipCheck: true,
   });
+  // Every operation declares its API-key scope; the check wraps the resolvers once, here.
+  const declarations = readScopeDeclarations(schema);
   const typeDefs = parse(`${FEDERATION_LINK}\n${printSchemaWithDirectives(schema)}`);
   const resolvers: Record<string, object> = { ...createResolversMap(schema) };
   for (const [typeName, reference] of Object.entries(options.referenceResolvers ?? {})) {
     resolvers[typeName] = { ...resolvers[typeName], ...reference };
   }
+  guardResolvers(resolvers, declarations);
   resolvers.JSON = GraphQLJSON;
   resolvers.DateTime = GraphQLDateTime;
   // type-graphql's resolver map and Apollo's describe the same shape with different types.
-  const subgraph = buildSubgraphSchema({
+  const built = buildSubgraphSchema({
     typeDefs,
     resolvers: resolvers as GraphQLResolverMap<unknown>,
   });
   // Every text input is checked once here, before any resolver (and any write) runs.
-  return guardTextInputs(subgraph, options.textRules);
+  const guarded = guardTextInputs(built, options.textRules);
+  DECLARATIONS.set(guarded, declarations);
+  return guarded;
+}
+
+const DECLARATIONS = new WeakMap<GraphQLSchema, ScopeDeclarations>();
+
+/** The `@Scope` declarations of a schema built by `buildFederatedSchema` (codegen's table). */
+export function scopeDeclarationsOf(schema: GraphQLSchema): ScopeDeclarations {
+  const found = DECLARATIONS.get(schema);
+  if (!found) throw new Error('not a schema of buildFederatedSchema');
+  return found;
 }

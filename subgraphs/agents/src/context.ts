@@ -1,3 +1,4 @@
+import type { Consumer } from '@agentry/events';
 import type { SubgraphContext } from '@agentry/subgraph-kit';
 import type { PeerSettings } from './env';
 
@@ -7,6 +8,8 @@ export interface AgentsServices {
   cards: PeerSettings;
   /** How MCP tool servers are reached. */
   tools: PeerSettings;
+  /** The projection of sign-ups (agents.known_users); `catchUp()` before saying a user is unknown. */
+  users: Consumer;
 }
 
 export interface AgentsContext extends SubgraphContext, AgentsServices {}

@@ -8,7 +8,9 @@ import { AgentCards1764700000000 } from './migrations/1764700000000-agent-cards'
 import { ToolServers1764800000000 } from './migrations/1764800000000-tool-servers';
 import { AgentReviews1764900000000 } from './migrations/1764900000000-agent-reviews';
 import { AgentProtocolVersion1765000000000 } from './migrations/1765000000000-agent-protocol-version';
+import { KnownUsers1765000000001 } from './migrations/1765000000001-known-users';
 import { startRatingProjection } from './projections/agent-rating.consumer';
+import { startKnownUsers } from './projections/known-user.consumer';
 import { buildSchema } from './schema';
 import { startRefresher } from './shared/refresher';
 import { Tool } from './tool-servers/tool.entity';
@@ -27,10 +29,13 @@ export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (s
       ToolServers1764800000000,
       AgentReviews1764900000000,
       AgentProtocolVersion1765000000000,
+      KnownUsers1765000000001,
     ],
     buildSchema,
     start: async (deps) => {
+      const users = await startKnownUsers(deps);
       const stops = [
+        () => users.stop(),
         startRefresher(deps.dataSource, agentCards(env.cards), env.AGENT_CARD_REFRESH_MS, deps.log),
         startRefresher(
           deps.dataSource,
@@ -41,7 +46,7 @@ export const agentsSubgraph: SubgraphFactory<AgentsServices, AgentsContext> = (s
         await startRatingProjection(deps),
       ];
       return {
-        services: { cards: env.cards, tools: env.tools },
+        services: { cards: env.cards, tools: env.tools, users },
         stop: async () => {
           await Promise.all(stops.map((stop) => stop()));
         },

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { domainEvent, publishEvents } from '@agentry/events';
 import { startExampleMcpServer } from '@agentry/example-mcp';
 import { asAnonymous, asUser, codes, gql, ok, sqlCount, startTestSubgraph } from '@agentry/testing';
 import { loadAgentsEnv } from '../src/env';
@@ -67,6 +68,15 @@ describe('MCP tool servers', () => {
     ] as const) {
       mcp[key] = await startExampleMcpServer(kind, { port: 0 });
     }
+    // Grants name users who signed up: the users subgraph's events tell this subgraph of them.
+    await sg.deps.dataSource.transaction((m) =>
+      publishEvents(
+        m,
+        [publisher, otherPublisher, stranger, grantee, admin].map((userId) =>
+          domainEvent('user.registered', userId, { userId, name: 'Test User', roles: ['USER'] }),
+        ),
+      ),
+    );
     asPub = await asUser(publisher, ['USER', 'PUBLISHER']);
     asOtherPub = await asUser(otherPublisher, ['USER', 'PUBLISHER']);
     asStranger = await asUser(stranger, ['USER']);
@@ -268,6 +278,17 @@ describe('MCP tool servers', () => {
     const byAdmin = await get(id, asAdmin);
     assert.equal(byAdmin.url, mcp.calculator.url, 'admins see the url');
     assert.equal(byAdmin.tools.length, 3);
+  });
+
+  it('refuses a grant to a user who does not exist, and writes nothing', async () => {
+    await writesNothing(async () => {
+      const r = await grant(ids.calculator, randomUUID(), ['add']);
+      assert.deepEqual(codes(r), ['NOT_FOUND']);
+    });
+    // Ids in any case name the same user.
+    const upper = ok(await grant(ids.calculator, grantee.toUpperCase(), ['add'])).grantToolAccess;
+    assert.deepEqual(upper.grants, [{ user: { id: grantee }, tools: ['add'] }]);
+    ok(await revoke(ids.calculator, grantee, null));
   });
 
   it('grants and revokes tools: the grantee sees exactly what it may call', async () => {
@@ -683,6 +704,11 @@ describe('MCP tool servers', () => {
     const asLister = await asUser(lister, ['USER', 'PUBLISHER']);
     const viewer = randomUUID();
     const asViewer = await asUser(viewer, ['USER']);
+    await sg.deps.dataSource.transaction((m) =>
+      publishEvents(m, [
+        domainEvent('user.registered', viewer, { userId: viewer, name: 'V', roles: ['USER'] }),
+      ]),
+    );
     const base = mcp.racing.url;
     // One live server under many URLs (the query string makes each a listing of its own).
     const registerN = async (from: number, to: number) => {

@@ -239,14 +239,14 @@ export type MyTasksQueryVariables = Exact<{
 }>;
 
 
-export type MyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } } }> } };
+export type MyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } | null } }> } };
 
 export type MyTaskUpdatesSubscriptionVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
 
-export type MyTaskUpdatesSubscription = { myTaskEvents: { cursor: string, sequence: number, state: TaskState | null, task: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } } } };
+export type MyTaskUpdatesSubscription = { myTaskEvents: { cursor: string, sequence: number, state: TaskState | null, task: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } | null } } };
 
 export type PublisherQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -290,14 +290,14 @@ export type ReviewAgentMutationVariables = Exact<{
 }>;
 
 
-export type ReviewAgentMutation = { reviewAgent: { id: string, rating: number, title: string, agent: { id: string, rating: { average: number | null, count: number } } } };
+export type ReviewAgentMutation = { reviewAgent: { id: string, rating: number, title: string, agent: { id: string, rating: { average: number | null, count: number } } | null } };
 
 export type TaskPageQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type TaskPageQuery = { task: { id: string, state: TaskState, cost: number | null, error: string | null, createdAt: string, agent: { id: string, slug: string, name: string, priceCredits: number } } | null };
+export type TaskPageQuery = { task: { id: string, state: TaskState, cost: number | null, error: string | null, createdAt: string, agent: { id: string, slug: string, name: string, priceCredits: number } | null } | null };
 
 export type TaskCostQueryVariables = Exact<{
   id: string | number;

@@ -67,7 +67,8 @@ type Row = {
   state: TaskState;
   cost?: number | null;
   createdAt: string;
-  agent: { id: string; name: string };
+  /** null when the agent is no longer published. */
+  agent: { id: string; name: string } | null;
 };
 
 function TaskRows({ rows, live }: { rows: readonly Row[]; live: Map<string, Row> }) {
@@ -78,7 +79,7 @@ function TaskRows({ rows, live }: { rows: readonly Row[]; live: Map<string, Row>
         return (
           <tr key={t.id}>
             <td>
-              <Link href={`/tasks/${t.id}`}>{t.agent.name}</Link>
+              <Link href={`/tasks/${t.id}`}>{t.agent?.name ?? 'an unpublished agent'}</Link>
             </td>
             <td className={`state state-${now.state}`}>{now.state}</td>
             <td>{now.cost == null ? '—' : credits(now.cost)}</td>

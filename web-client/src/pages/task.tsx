@@ -192,7 +192,12 @@ export function TaskPage({ id }: { id: string }) {
   return (
     <article className="task" aria-labelledby="task-title">
       <h1 id="task-title">
-        Task with <Link href={`/agents/${task.agent.slug}`}>{task.agent.name}</Link>
+        Task with{' '}
+        {task.agent ? (
+          <Link href={`/agents/${task.agent.slug}`}>{task.agent.name}</Link>
+        ) : (
+          'an unpublished agent'
+        )}
       </h1>
       <p className="task-state">
         State:{' '}
@@ -210,7 +215,8 @@ export function TaskPage({ id }: { id: string }) {
         )}
       </p>
       <p className="by">
-        Started {formatDate(task.createdAt)} · price {credits(task.agent.priceCredits)}
+        Started {formatDate(task.createdAt)} · price{' '}
+        {task.agent ? credits(task.agent.priceCredits) : '–'}
       </p>
       {progress && !ended && (
         <label className="progress">
@@ -270,7 +276,9 @@ export function TaskPage({ id }: { id: string }) {
         </>
       )}
       {ended && <Settled taskId={id} state={state!} />}
-      {state === 'COMPLETED' && <ReviewForm agentId={task.agent.id} agentName={task.agent.name} />}
+      {state === 'COMPLETED' && task.agent && (
+        <ReviewForm agentId={task.agent.id} agentName={task.agent.name} />
+      )}
     </article>
   );
 }

@@ -119,7 +119,7 @@ export type AgentryTaskQueryVariables = Exact<{
 }>;
 
 
-export type AgentryTaskQuery = { task: { id: string, state: TaskState, cost: number | null, error: string | null, createdAt: string, completedAt: string | null, agent: { id: string, name: string }, messages: Array<{ role: MessageRole, text: string }>, artifacts: Array<{ artifactId: string, name: string | null, parts: Array<{ kind: PartKind, text: string | null, data: unknown, file: { name: string | null, mimeType: string | null, uri: string | null } | null }> }> } | null };
+export type AgentryTaskQuery = { task: { id: string, state: TaskState, cost: number | null, error: string | null, createdAt: string, completedAt: string | null, agent: { id: string, name: string } | null, messages: Array<{ role: MessageRole, text: string }>, artifacts: Array<{ artifactId: string, name: string | null, parts: Array<{ kind: PartKind, text: string | null, data: unknown, file: { name: string | null, mimeType: string | null, uri: string | null } | null }> }> } | null };
 
 export type AgentryMyTasksQueryVariables = Exact<{
   state?: TaskState | null | undefined;
@@ -128,7 +128,7 @@ export type AgentryMyTasksQueryVariables = Exact<{
 }>;
 
 
-export type AgentryMyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } } }> } };
+export type AgentryMyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } | null } }> } };
 
 export type AgentryTaskEventFieldsFragment = { cursor: string, sequence: number, kind: TaskEventKind, state: TaskState | null, at: string, message: { role: MessageRole, text: string, parts: Array<{ kind: PartKind, text: string | null, data: unknown }> } | null, artifact: { artifactId: string, name: string | null, parts: Array<{ kind: PartKind, text: string | null, data: unknown, file: { name: string | null, mimeType: string | null, uri: string | null } | null }> } | null };
 
@@ -145,7 +145,7 @@ export type AgentryMyTaskEventsSubscriptionVariables = Exact<{
 }>;
 
 
-export type AgentryMyTaskEventsSubscription = { myTaskEvents: { cursor: string, sequence: number, kind: TaskEventKind, state: TaskState | null, at: string, task: { id: string, state: TaskState, cost: number | null, agent: { id: string, name: string } }, message: { role: MessageRole, text: string, parts: Array<{ kind: PartKind, text: string | null, data: unknown }> } | null, artifact: { artifactId: string, name: string | null, parts: Array<{ kind: PartKind, text: string | null, data: unknown, file: { name: string | null, mimeType: string | null, uri: string | null } | null }> } | null } };
+export type AgentryMyTaskEventsSubscription = { myTaskEvents: { cursor: string, sequence: number, kind: TaskEventKind, state: TaskState | null, at: string, task: { id: string, state: TaskState, cost: number | null, agent: { id: string, name: string } | null }, message: { role: MessageRole, text: string, parts: Array<{ kind: PartKind, text: string | null, data: unknown }> } | null, artifact: { artifactId: string, name: string | null, parts: Array<{ kind: PartKind, text: string | null, data: unknown, file: { name: string | null, mimeType: string | null, uri: string | null } | null }> } | null } };
 
 export type AgentryCreateApiKeyMutationVariables = Exact<{
   name: string;

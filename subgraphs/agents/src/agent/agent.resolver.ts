@@ -5,6 +5,7 @@ import {
   pageSize,
   requireRole,
   requireUser,
+  Scope,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
 import { refreshAgentCard } from '../cards/refresh-agent-card';
@@ -14,8 +15,9 @@ import { RegisterAgentInput } from '../cards/register-agent.input';
 import type { AgentsContext } from '../context';
 import { UserStub } from '../federated/user/user.stub';
 import { actorOf } from '../shared/actor';
+import { canSeeAgent } from './agent.access';
 import { AgentLookupArgs } from './agent.args';
-import { Agent, AgentConnection, AgentStatus } from './agent.entity';
+import { Agent, AgentConnection } from './agent.entity';
 import { fieldsFromCreateInput, patchFromUpdateInput } from './agent-fields';
 import { agentBySlugLoader, agentLoader } from './agent.loader';
 import { publishedAgents } from './agent.store';
@@ -25,16 +27,11 @@ import { CreateAgentInput } from './create-agent.input';
 import { updateAgent } from './update-agent';
 import { UpdateAgentArgs } from './update-agent.input';
 
-/** DRAFT and SUSPENDED agents are for their provider and admins only. */
-const canSee = (ctx: SubgraphContext, agent: Agent) =>
-  agent.status === AgentStatus.PUBLISHED ||
-  agent.providerId === ctx.identity.userId ||
-  isAdmin(ctx);
-
 const agentId = (id: string) => idArgument(id, 'id', 'an agent');
 
 @Resolver(() => Agent)
 export class AgentResolver {
+  @Scope('agents:read')
   @Query(() => AgentConnection, {
     description:
       'Published agents: by relevance when searching, else newest first; totalCount counts all matches.',
@@ -43,6 +40,7 @@ export class AgentResolver {
     return publishedAgents(ctx.db.manager, { ...args, limit: pageSize(args.first) });
   }
 
+  @Scope('agents:read')
   @Query(() => Agent, {
     nullable: true,
     description: 'One agent by id or by slug (exactly one of them); null when not found.',
@@ -53,7 +51,7 @@ export class AgentResolver {
       id != null
         ? await agentLoader(ctx).load(agentId(id))
         : await agentBySlugLoader(ctx).load(slug!);
-    return agent && canSee(ctx, agent) ? agent : null;
+    return agent && canSeeAgent(ctx, agent) ? agent : null;
   }
 
   @FieldResolver(() => UserStub, { description: 'The user who publishes this agent.' })
@@ -61,6 +59,7 @@ export class AgentResolver {
     return { id: agent.providerId };
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, { description: 'Publishes an agent described by hand (PUBLISHER role).' })
   async createAgent(@Arg('input') input: CreateAgentInput, @Ctx() ctx: SubgraphContext) {
     const providerId = requireRole(ctx, 'PUBLISHER', 'agents:write');
@@ -70,6 +69,7 @@ export class AgentResolver {
     return agent;
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, {
     description:
       'Publishes an A2A agent from its live agent card (PUBLISHER role); one listing per card. AGENT_UNREACHABLE when the card cannot be fetched, BAD_USER_INPUT when it is invalid.',
@@ -79,6 +79,7 @@ export class AgentResolver {
     return registerAgent(ctx, providerId, input);
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, {
     description:
       "Re-reads an agent's card (its provider or an admin) and updates what the card describes; price, category, tags and status stay. A card that no longer answers makes the agent unavailable (no error); only agents registered from a card can be refreshed.",
@@ -101,6 +102,7 @@ export class AgentResolver {
     return refreshed;
   }
 
+  @Scope('agents:write')
   @Mutation(() => Agent, {
     description:
       'Changes an agent (its provider), or its status (an admin). The slug stays as it was.',

@@ -1,6 +1,6 @@
 import { Args, Ctx, Query, Resolver } from 'type-graphql';
 import { resolveAgentCard } from '@agentry/a2a-adapter';
-import { requireRole } from '@agentry/subgraph-kit';
+import { requireRole, Scope } from '@agentry/subgraph-kit';
 import { AgentCapabilities, AgentSkill } from '../agent/agent.entity';
 import type { AgentsContext } from '../context';
 import { AgentCardPreview } from './agent-card-preview.type';
@@ -9,6 +9,7 @@ import { PreviewAgentCardArgs } from './preview-agent-card.args';
 
 @Resolver()
 export class CardPreviewResolver {
+  @Scope('agents:write')
   @Query(() => AgentCardPreview, {
     description:
       "Reads an A2A agent's live card and shows what registerAgent would list (PUBLISHER role); saves nothing. AGENT_UNREACHABLE when the card cannot be fetched, BAD_USER_INPUT when it is invalid.",

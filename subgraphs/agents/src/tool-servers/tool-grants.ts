@@ -1,5 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { EntityManager } from 'typeorm';
+import { notFound } from '@agentry/core';
+import { isKnownUser } from '../projections/known-user.store';
 import type { Actor } from '../shared/actor';
 import { addToGrant, deleteGrant, lockGrant, setGrantTools } from './tool-grant.store';
 import { lockForOwner } from './tool-server.access';
@@ -21,6 +23,7 @@ export async function grantToolAccess(
   tools: string[] | null,
 ): Promise<ToolServer> {
   await lockForOwner(m, actor, serverId, { admins: true });
+  if (!(await isKnownUser(m, userId))) throw notFound('User', userId);
   if (tools) assertToolsKnown(tools, await toolNames(m, serverId), 'tools');
   await addToGrant(m, serverId, userId, tools);
   await publishToolServer(m, serverId);

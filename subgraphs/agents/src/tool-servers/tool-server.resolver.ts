@@ -5,10 +5,12 @@ import {
   pageSize,
   requireRole,
   requireUser,
+  Scope,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
 import type { AgentsContext } from '../context';
 import { UserStub } from '../federated/user/user.stub';
+import { isKnownUser } from '../projections/known-user.store';
 import { actorOf } from '../shared/actor';
 import { ToolPrompt, ToolResource, ToolResourceTemplate } from './catalogue.type';
 import { RegisterToolServerInput } from './register-tool-server.input';
@@ -37,6 +39,7 @@ const serverId = (id: string, argument = 'id') => idArgument(id, argument, 'a to
 
 @Resolver(() => ToolServer)
 export class ToolServerResolver {
+  @Scope('agents:read')
   @Query(() => ToolServer, {
     nullable: true,
     description:
@@ -46,6 +49,7 @@ export class ToolServerResolver {
     return visibleServer(ctx, serverId(id));
   }
 
+  @Scope('agents:read')
   @Query(() => ToolServerConnection, {
     description: 'Tool servers you own, public ones and ones granted to you, newest first.',
   })
@@ -56,6 +60,7 @@ export class ToolServerResolver {
     });
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => String, {
     nullable: true,
     description: 'The MCP endpoint: for its owner and admins only (null for others).',
@@ -64,11 +69,13 @@ export class ToolServerResolver {
     return managesToolServer(ctx, server) ? server.url : null;
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => UserStub, { description: 'The user who listed this server.' })
   owner(@Root() server: ToolServer): UserStub {
     return { id: server.ownerId };
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => [Tool], {
     description:
       'The tools you may call: all for the owner and admins, all of a public server for any signed-in user, else those granted to you.',
@@ -81,6 +88,7 @@ export class ToolServerResolver {
     return tools.filter((t) => mayCall(access, t.name));
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => [ToolResource], {
     description: 'Resources of the server, for those who may call at least one of its tools.',
   })
@@ -88,6 +96,7 @@ export class ToolServerResolver {
     return mayCallAny(await toolAccess(ctx, server)) ? server.resources : [];
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => [ToolResourceTemplate], {
     description: 'Resource templates, for those who may call at least one tool.',
   })
@@ -95,6 +104,7 @@ export class ToolServerResolver {
     return mayCallAny(await toolAccess(ctx, server)) ? server.resourceTemplates : [];
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => [ToolPrompt], {
     description: 'Prompts, for those who may call at least one tool.',
   })
@@ -102,6 +112,7 @@ export class ToolServerResolver {
     return mayCallAny(await toolAccess(ctx, server)) ? server.prompts : [];
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => [ToolGrant], {
     description: 'Who may call which tools: for the owner and admins (empty for others).',
   })
@@ -110,6 +121,7 @@ export class ToolServerResolver {
     return grantsByServerLoader(ctx).load(server.id);
   }
 
+  @Scope('agents:write')
   @Mutation(() => ToolServer, {
     description:
       'Lists an MCP server (PUBLISHER role) after connecting to it and cataloguing what it offers; one listing per URL. TOOL_UNREACHABLE when it does not answer, BAD_USER_INPUT for a URL that may not be called.',
@@ -122,6 +134,7 @@ export class ToolServerResolver {
     return registerToolServer(ctx, ownerId, input);
   }
 
+  @Scope('agents:write')
   @Mutation(() => ToolServer, {
     description:
       "Changes a listing (its owner): name, visibility, every tool's price or single tools' prices.",
@@ -139,6 +152,7 @@ export class ToolServerResolver {
     );
   }
 
+  @Scope('agents:write')
   @Mutation(() => ToolServer, {
     description:
       'Describes the server again (its owner or an admin) and updates the catalogue; prices and grants stay. A server that does not answer becomes UNAVAILABLE (no error).',
@@ -158,29 +172,33 @@ export class ToolServerResolver {
     return refreshed;
   }
 
+  @Scope('agents:write')
   @Mutation(() => ToolServer, {
     description:
       "Lets a user call tools of a server (its owner or an admin): the tools named are added to the user's grant; without tools, every tool (also those added later). BAD_USER_INPUT for a tool the server does not have.",
   })
-  grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
+  async grantToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: AgentsContext) {
     const userId = requireUser(ctx, 'agents:write');
-    serverId(args.serverId, 'serverId');
-    idArgument(args.userId, 'userId', 'a user');
+    const server = serverId(args.serverId, 'serverId');
+    const grantee = idArgument(args.userId, 'userId', 'a user');
+    // A user who signed up a moment ago may not be in the projection yet.
+    if (!(await isKnownUser(ctx.db, grantee))) await ctx.users.catchUp();
     return ctx.db.transaction((m) =>
-      grantToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
+      grantToolAccess(m, actorOf(ctx, userId), server, grantee, args.tools ?? null),
     );
   }
 
+  @Scope('agents:write')
   @Mutation(() => ToolServer, {
     description:
       "Takes access back (the owner or an admin): the tools named, or without tools the user's whole grant.",
   })
   revokeToolAccess(@Args() args: ToolAccessArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'agents:write');
-    serverId(args.serverId, 'serverId');
-    idArgument(args.userId, 'userId', 'a user');
+    const server = serverId(args.serverId, 'serverId');
+    const grantee = idArgument(args.userId, 'userId', 'a user');
     return ctx.db.transaction((m) =>
-      revokeToolAccess(m, actorOf(ctx, userId), args.serverId, args.userId, args.tools ?? null),
+      revokeToolAccess(m, actorOf(ctx, userId), server, grantee, args.tools ?? null),
     );
   }
 }

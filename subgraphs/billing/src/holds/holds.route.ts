@@ -38,8 +38,9 @@ interface HoldLocals {
 
 /**
  * The caller must be the end user whose task this is: the gateway-signed identity the tasks
- * subgraph forwards from sendTask. Credits move only on that user's own wallet, and only with
- * a session or an API key allowed to create tasks.
+ * subgraph forwards from sendTask or callTool. Credits move only on that user's own wallet, and
+ * only with a session or an API key allowed to do what is paid for (`?for=toolCall`: tools:call,
+ * else tasks:write).
  */
 function requireTaskWriter(deps: SubgraphDeps) {
   return async (req: Request, res: Response, next: NextFunction) => {
@@ -54,11 +55,13 @@ function requireTaskWriter(deps: SubgraphDeps) {
         );
         return;
       }
+      // The scope of the operation that holds: sendTask's tasks:write, callTool's tools:call.
+      const scope = req.query.for === 'toolCall' ? 'tools:call' : 'tasks:write';
       const allowed =
         identity.via === 'session' ||
-        (identity.via === 'apiKey' && (identity.scopes ?? []).includes('tasks:write'));
+        (identity.via === 'apiKey' && (identity.scopes ?? []).includes(scope));
       if (!allowed) {
-        sendError(res, ErrorCode.FORBIDDEN, 'Holding credits for a task needs scope tasks:write.');
+        sendError(res, ErrorCode.FORBIDDEN, `Holding credits for this needs scope ${scope}.`);
         return;
       }
       res.locals.identity = { ...identity, userId: identity.userId.toLowerCase() };

@@ -181,6 +181,9 @@ export interface EntryResult {
 /** Adds credits to an existing wallet (NOT_FOUND without one). */
 export async function grant(db: Db, params: GrantParams): Promise<EntryResult> {
   const userId = idArgument(params.userId, 'userId', 'a user');
+  // The platform's wallet only receives fees; it is nobody's to be granted credits.
+  if (userId === PLATFORM_WALLET_ID)
+    throw badInput("userId names the platform's fee wallet, not a user.", { argument: 'userId' });
   const amount = checkAmount(params.amount);
   const reason = params.reason.trim();
   if (!reason || reason.length > 500) throw badInput('reason must be 1 to 500 characters long.');

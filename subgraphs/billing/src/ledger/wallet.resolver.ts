@@ -1,6 +1,13 @@
 import { Args, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { AppError, ErrorCode } from '@agentry/core';
-import { PageArgs, decodeCursor, pageSize, requireRole, type Page } from '@agentry/subgraph-kit';
+import {
+  decodeCursor,
+  PageArgs,
+  pageSize,
+  requireRole,
+  Scope,
+  type Page,
+} from '@agentry/subgraph-kit';
 import { catchUpCommitted } from '../catch-up';
 import { CreditsScalar } from './credits.scalar';
 import type { BillingContext } from '../context';
@@ -20,6 +27,7 @@ export class WalletResolver {
     return wallet.balance - wallet.held;
   }
 
+  @Scope('billing:read')
   @FieldResolver(() => LedgerEntryConnection, { description: 'The ledger, newest first.' })
   entries(
     @Root() wallet: Wallet,
@@ -31,6 +39,7 @@ export class WalletResolver {
     );
   }
 
+  @Scope('admin')
   @Mutation(() => Wallet, { description: "Adds credits to a user's wallet (ADMIN only)." })
   async grantCredits(
     @Args() { userId, amount, reason }: GrantCreditsArgs,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { PayloadOf } from '@agentry/events';
+import type { Db } from '@agentry/subgraph-kit';
 
 /*
  * The only code that runs SQL on reviews.agents and reviews.eligibility, the local copies of the
@@ -46,4 +47,15 @@ export async function hasCompletedTask(m: EntityManager, userId: string, agentId
     [userId, agentId],
   );
   return rows.length > 0;
+}
+
+/** What this subgraph knows of these agents (who provides them, their status). */
+export function agentsByIds(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; providerId: string; status: string }[]> {
+  return db.query(
+    'SELECT id, provider_id AS "providerId", status FROM reviews.agents WHERE id = ANY($1::uuid[])',
+    [ids],
+  );
 }

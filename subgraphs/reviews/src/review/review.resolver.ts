@@ -1,8 +1,15 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { forbidden, idArgument } from '@agentry/core';
-import { isAdmin, requireUser, type SubgraphContext } from '@agentry/subgraph-kit';
+import {
+  canSeeListing,
+  isAdmin,
+  requireUser,
+  Scope,
+  type SubgraphContext,
+} from '@agentry/subgraph-kit';
 import { AgentStub } from '../federated/agent/agent.stub';
 import { UserStub } from '../federated/user/user.stub';
+import { agentProjectionLoader } from '../projections/agent-projection.loader';
 import { ReviewAgentArgs } from './review-agent.args';
 import { Review } from './review.entity';
 import { reviewLoader } from './review.loader';
@@ -10,14 +17,22 @@ import { deleteReview, submitReview } from './review.store';
 
 @Resolver(() => Review)
 export class ReviewResolver {
+  @Scope('agents:read')
   @Query(() => Review, { nullable: true, description: 'A review (null if there is none).' })
   review(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext) {
     return reviewLoader(ctx).load(idArgument(id, 'id', 'a review'));
   }
 
-  @FieldResolver(() => AgentStub, { description: 'The agent reviewed.' })
-  agent(@Root() review: Review): AgentStub {
-    return { id: review.agentId };
+  @FieldResolver(() => AgentStub, {
+    nullable: true,
+    description:
+      'The agent reviewed; null when it is not published (DRAFT or SUSPENDED) and you are neither its provider nor an admin.',
+  })
+  async agent(@Root() review: Review, @Ctx() ctx: SubgraphContext): Promise<AgentStub | null> {
+    // The agents subgraph's rule, also for the fields this subgraph adds (rating, reviews); an
+    // agent not heard of yet is left to the agents subgraph's reference resolver.
+    const agent = await agentProjectionLoader(ctx).load(review.agentId);
+    return !agent || canSeeListing(ctx, agent) ? { id: review.agentId } : null;
   }
 
   @FieldResolver(() => UserStub, { description: 'Who wrote the review.' })
@@ -25,6 +40,7 @@ export class ReviewResolver {
     return { id: review.authorId };
   }
 
+  @Scope('reviews:write')
   @Mutation(() => Review, {
     description:
       'Rates and reviews an agent you have had a task completed by. One review per user and agent: reviewing again replaces your review.',
@@ -39,6 +55,7 @@ export class ReviewResolver {
     return review;
   }
 
+  @Scope('reviews:write')
   @Mutation(() => Boolean, {
     description: 'Deletes a review (its author or an admin). True when it was deleted.',
   })

@@ -25,8 +25,15 @@ export function createBillingClient(baseUrl: string, log: Logger) {
   }
 
   return {
-    async hold(identityToken: string, taskId: string, amount: number): Promise<void> {
-      const res = await call('/internal/holds', identityToken, { taskId, amount });
+    /** `purpose` names the operation, whose API-key scope billing checks again. */
+    async hold(
+      identityToken: string,
+      taskId: string,
+      amount: number,
+      purpose: 'task' | 'toolCall' = 'task',
+    ): Promise<void> {
+      const path = purpose === 'toolCall' ? '/internal/holds?for=toolCall' : '/internal/holds';
+      const res = await call(path, identityToken, { taskId, amount });
       if (res.ok) return;
       const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
       if (res.status === 402) {

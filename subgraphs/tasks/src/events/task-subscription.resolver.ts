@@ -9,7 +9,7 @@ import {
 } from 'type-graphql';
 import { Repeater } from '@repeaterjs/repeater';
 import { badInput, forbidden, notFound, idArgument } from '@agentry/core';
-import { requireUser } from '@agentry/subgraph-kit';
+import { requireUser, Scope } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { canSeeTask } from '../task/task.access';
 import { taskLoader } from '../task/task.loader';
@@ -34,6 +34,7 @@ const after = (event: StreamEvent, from: StreamPosition | null) =>
 
 @Resolver(() => TaskEvent)
 export class TaskSubscriptionResolver {
+  @Scope('tasks:read')
   @Subscription(() => TaskEvent, {
     description:
       "A task's events as they happen: from `after` (a cursor of an event you received), or from the task's first event; it completes after the terminal state. For the requester, the agent's publisher and admins.",
@@ -76,6 +77,7 @@ export class TaskSubscriptionResolver {
     return event;
   }
 
+  @Scope('tasks:read')
   @Subscription(() => TaskEvent, {
     description:
       'Events of every task you requested: live from now on, or from `after` (a cursor of an event you received) with nothing missed.',

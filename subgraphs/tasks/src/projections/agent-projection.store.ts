@@ -24,6 +24,13 @@ export async function findAgent(db: Db, id: string): Promise<AgentProjection | n
   return agent ?? null;
 }
 
+export function agentsByIds(db: Db, ids: readonly string[]): Promise<AgentProjection[]> {
+  return db.query(
+    `SELECT ${selectColumns(db, AgentProjection, 'a')} FROM tasks.agents a WHERE a.id = ANY($1::uuid[])`,
+    [ids],
+  );
+}
+
 /** Only a PUBLISHED agent takes tasks. */
 export const isForHire = (agent: AgentProjection | null): agent is AgentProjection =>
   agent?.status === 'PUBLISHED';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { AppError, ErrorCode, conflict, forbidden, notFound, idArgument } from '@agentry/core';
-import { isAdmin, requireUser } from '@agentry/subgraph-kit';
+import { isAdmin, requireUser, Scope } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { TaskEventKind } from '../events/task-event-kind.type';
 import { agentEndpoint, findAgent, isForHire } from '../projections/agent-projection.store';
@@ -14,8 +14,8 @@ import { taskLoader } from './task.loader';
 import { createTask, lockTask, recordEvent } from './task.store';
 
 /** The task, if the caller is its requester (or an admin); NOT_FOUND / FORBIDDEN otherwise. */
-async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promise<Task> {
-  idArgument(taskId, 'taskId', 'a task');
+async function ownTask(ctx: TasksContext, id: string, userId: string): Promise<Task> {
+  const taskId = idArgument(id, 'taskId', 'a task');
   const task = await taskLoader(ctx).load(taskId);
   if (!task) throw notFound('Task', taskId);
   if (task.requesterId !== userId && !isAdmin(ctx))
@@ -25,6 +25,7 @@ async function ownTask(ctx: TasksContext, taskId: string, userId: string): Promi
 
 @Resolver()
 export class TaskCommandsResolver {
+  @Scope('tasks:write')
   @Mutation(() => Task, {
     description:
       "Hires an agent: holds the agent's price on your wallet (INSUFFICIENT_CREDITS if you cannot pay) and sends your message to it. Follow the task with `task(id)` or `taskEvents`.",
@@ -35,7 +36,7 @@ export class TaskCommandsResolver {
     @Ctx() ctx: TasksContext,
   ): Promise<Task> {
     const requesterId = requireUser(ctx, 'tasks:write');
-    idArgument(agentId, 'agentId', 'an agent');
+    agentId = idArgument(agentId, 'agentId', 'an agent');
     await taskInputToParts(input);
     const { billing, queue, runner } = ctx.services;
     const agent = await findAgent(ctx.db, agentId);
@@ -57,6 +58,7 @@ export class TaskCommandsResolver {
     return (await taskLoader(ctx).load(taskId))!;
   }
 
+  @Scope('tasks:write')
   @Mutation(() => Task, {
     description:
       'Answers a task that waits for you (INPUT_REQUIRED or AUTH_REQUIRED), in the same A2A context.',
@@ -88,6 +90,7 @@ export class TaskCommandsResolver {
     return (await taskLoader(ctx).load(task.id))!;
   }
 
+  @Scope('tasks:write')
   @Mutation(() => Task, {
     description: 'Cancels a task at its agent; the hold on your wallet is released.',
   })

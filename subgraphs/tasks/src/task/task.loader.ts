@@ -22,7 +22,7 @@ export const taskLoader = (ctx: SubgraphContext) =>
 /** A task if the caller may see it, else null (unknown, malformed and forbidden alike). */
 export async function loadVisibleTask(ctx: SubgraphContext, id: string) {
   if (!isUuid(id) || !mayReadTasks(ctx)) return null;
-  const task = await taskLoader(ctx).load(id);
+  const task = await taskLoader(ctx).load(id.toLowerCase());
   return task && canSeeTask(ctx, task) ? task : null;
 }
 

@@ -1,9 +1,11 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { forbidden, notFound, idArgument } from '@agentry/core';
+import { idArgument } from '@agentry/core';
 import {
+  canSeeListing,
   PageArgs,
   pageSize,
   requireUser,
+  Scope,
   toPage,
   type SubgraphContext,
 } from '@agentry/subgraph-kit';
@@ -12,40 +14,44 @@ import { TaskEventConnection } from '../events/task-event-connection.type';
 import { eventsByTaskLoader } from '../events/task-event.loader';
 import { AgentStub } from '../federated/agent/agent.stub';
 import { UserStub } from '../federated/user/user.stub';
-import { canSeeTask } from './task.access';
+import { agentProjectionLoader } from '../projections/agent-projection.loader';
 import { TaskArtifact } from './task-artifact.entity';
 import { TaskConnection } from './task-connection.type';
 import { TaskFilterArgs } from './task-list.args';
 import { requesterTaskPage, taskListQuery } from './task-list.store';
 import { TaskMessage } from './task-message.entity';
 import { Task } from './task.entity';
-import { artifactsByTaskLoader, messagesByTaskLoader, taskLoader } from './task.loader';
+import { artifactsByTaskLoader, loadVisibleTask, messagesByTaskLoader } from './task.loader';
 
 @Resolver(() => Task)
 export class TaskResolver {
+  @Scope('tasks:read')
   @Query(() => Task, {
     nullable: true,
-    description: 'A task, for its requester, the provider of its agent, or an admin.',
+    description:
+      'A task, for its requester, the provider of its agent, or an admin; null when there is no such task or it is not yours (like every by-id query).',
   })
-  async task(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<Task> {
+  async task(@Arg('id', () => ID) id: string, @Ctx() ctx: SubgraphContext): Promise<Task | null> {
     requireUser(ctx, 'tasks:read');
-    idArgument(id, 'id', 'a task');
-    const task = await taskLoader(ctx).load(id);
-    if (!task) throw notFound('Task', id);
-    if (!canSeeTask(ctx, task))
-      throw forbidden('Only the requester, the provider of the agent or an admin sees a task.');
-    return task;
+    return loadVisibleTask(ctx, idArgument(id, 'id', 'a task'));
   }
 
+  @Scope('tasks:read')
   @Query(() => TaskConnection, { description: 'Your tasks, newest first.' })
   myTasks(@Args() page: PageArgs, @Args() filter: TaskFilterArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'tasks:read');
     return requesterTaskPage(ctx.db, userId, taskListQuery({ ...page, ...filter }));
   }
 
-  @FieldResolver(() => AgentStub)
-  agent(@Root() task: Task): AgentStub {
-    return { id: task.agentId };
+  @FieldResolver(() => AgentStub, {
+    nullable: true,
+    description:
+      'The agent hired; null when it is no longer published (DRAFT or SUSPENDED) and you are neither its provider nor an admin.',
+  })
+  async agent(@Root() task: Task, @Ctx() ctx: SubgraphContext): Promise<AgentStub | null> {
+    // The agents subgraph's rule, also for the fields this subgraph adds (Agent.tasks).
+    const agent = await agentProjectionLoader(ctx).load(task.agentId);
+    return !agent || canSeeListing(ctx, agent) ? { id: task.agentId } : null;
   }
 
   @FieldResolver(() => UserStub, { description: 'Who sent the task.' })

@@ -1,12 +1,14 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
+import { Scope } from '@agentry/subgraph-kit';
 import { badInput } from '@agentry/core';
 import { connectToolServer } from '@agentry/mcp-adapter';
 import type { TasksContext } from '../context';
 import { ResourceContentItem } from './resource-content.type';
-import { usableServer } from './tool.access';
+import { urlLabel, usableServer } from './tool.access';
 
 @Resolver()
 export class ResourceResolver {
+  @Scope('tools:call')
   @Query(() => [ResourceContentItem], {
     description: 'Reads a resource of an MCP tool server you may use.',
   })
@@ -20,6 +22,7 @@ export class ResourceResolver {
     const { services } = ctx;
     const connection = await connectToolServer(server.url, {
       allowPrivate: services.env.allowPrivateUrls,
+      label: urlLabel(ctx, server),
     });
     try {
       return await connection.readResource(uri, { timeoutMs: services.env.TOOL_CALL_TIMEOUT_MS });

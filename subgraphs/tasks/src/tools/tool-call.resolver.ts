@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Scope } from '@agentry/subgraph-kit';
 import { GraphQLJSON } from 'graphql-scalars';
 import { AppError, ErrorCode, badInput, notFound } from '@agentry/core';
 import {
@@ -10,7 +11,7 @@ import {
 } from '@agentry/mcp-adapter';
 import type { TasksContext } from '../context';
 import { findTool } from '../projections/tool-server-projection.store';
-import { usableServer } from './tool.access';
+import { urlLabel, usableServer } from './tool.access';
 import { recordInvocation, type ToolInvocation } from './tool-invocation.store';
 import { ToolResult, type ToolContentItem, type ToolContentKind } from './tool-result.type';
 
@@ -26,6 +27,7 @@ function outcomeOf(err: unknown): 'TIMEOUT' | 'UNREACHABLE' | 'FAILED' {
 
 @Resolver()
 export class ToolCallResolver {
+  @Scope('tools:call')
   @Mutation(() => ToolResult, {
     description:
       "Calls an MCP tool you may use. The arguments are checked against the tool's input schema first (BAD_USER_INPUT, and no call, if they do not fit); a priced tool is charged once, only when it succeeds.",
@@ -58,7 +60,7 @@ export class ToolCallResolver {
     const invocationId = randomUUID();
     // The owner uses their own tools for free.
     const price: number = server.ownerId === userId ? 0 : tool.priceCredits;
-    if (price > 0) await services.billing.hold(ctx.identityToken, invocationId, price);
+    if (price > 0) await services.billing.hold(ctx.identityToken, invocationId, price, 'toolCall');
 
     const startedAt = new Date();
     let result: ToolCallResult | null = null;
@@ -66,6 +68,7 @@ export class ToolCallResolver {
     try {
       const connection = await connectToolServer(server.url, {
         allowPrivate: services.env.allowPrivateUrls,
+        label: urlLabel(ctx, server),
       });
       try {
         result = await connection.callTool(name, input as Record<string, unknown>, {

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, ArrayNotEmpty, IsIn, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayNotEmpty, IsIn, Length, Matches } from 'class-validator';
 import { ArgsType, Field } from 'type-graphql';
 import { API_KEY_SCOPES } from '@agentry/core';
 
@@ -6,6 +6,7 @@ import { API_KEY_SCOPES } from '@agentry/core';
 export class CreateApiKeyArgs {
   @Field()
   @Length(1, 100, { message: 'name must be 1 to 100 characters long' })
+  @Matches(/\S/, { message: 'name must not be blank' })
   name!: string;
 
   @Field(() => [String], { description: `Any of: ${API_KEY_SCOPES.join(', ')}.` })

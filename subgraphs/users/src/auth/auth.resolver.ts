@@ -1,4 +1,5 @@
 import { Args, Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Scope } from '@agentry/subgraph-kit';
 import { unauthenticated } from '@agentry/core';
 import type { UsersContext } from '../context';
 import { Role, type User } from '../user/user.entity';
@@ -20,6 +21,7 @@ async function signedIn(ctx: UsersContext, user: User): Promise<AuthPayload> {
 
 @Resolver()
 export class AuthResolver {
+  @Scope('none')
   @Mutation(() => AuthPayload, {
     description: 'Creates an account; new users receive the welcome grant of credits.',
   })
@@ -34,6 +36,7 @@ export class AuthResolver {
     return signedIn(ctx, user);
   }
 
+  @Scope('none')
   @Mutation(() => AuthPayload)
   async signIn(
     @Args() { email, password }: SignInArgs,

@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { PageArgs, Scope, type SubgraphContext } from '@agentry/subgraph-kit';
 import { AgentConnection } from '../../agent/agent.entity';
 import { publishedAgentsLoader } from '../../agent/agent.loader';
 import { UserStub } from './user.stub';
@@ -7,6 +7,7 @@ import { UserStub } from './user.stub';
 /** The fields the agents subgraph adds to User. */
 @Resolver(() => UserStub)
 export class UserAgentsResolver {
+  @Scope('agents:read')
   @FieldResolver(() => AgentConnection, {
     description:
       "The user's agents, newest first: all of them for the user (and admins), PUBLISHED ones for others.",

@@ -1,12 +1,13 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import { forbidden } from '@agentry/core';
-import { isAdmin, requireUser } from '@agentry/subgraph-kit';
+import { isAdmin, requireUser, Scope } from '@agentry/subgraph-kit';
 import type { BillingContext } from '../../context';
 import { taskCostLoader } from './task-cost.loader';
 import { TaskStub } from './task.stub';
 
 @Resolver(() => TaskStub)
 export class TaskBillingResolver {
+  @Scope('tasks:read')
   @FieldResolver(() => Int, {
     nullable: true,
     description: 'Credits the requester paid for this task; null until it is paid for.',

@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { forbidden } from '@agentry/core';
-import { isAdmin, requireUser } from '@agentry/subgraph-kit';
+import { isAdmin, requireUser, Scope } from '@agentry/subgraph-kit';
 import type { BillingContext } from '../../context';
 import { Wallet, emptyWallet } from '../../ledger/wallet.entity';
 import { walletLoader } from '../../ledger/wallet.loader';
@@ -8,6 +8,7 @@ import { UserStub } from './user.stub';
 
 @Resolver(() => UserStub)
 export class UserBillingResolver {
+  @Scope('billing:read')
   @FieldResolver(() => Wallet, {
     description: "The user's credits (the user themself, scope billing:read, or an admin).",
   })

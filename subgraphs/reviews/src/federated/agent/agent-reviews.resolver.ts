@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { PageArgs, Scope, type SubgraphContext } from '@agentry/subgraph-kit';
 import { ratingLoader } from '../../review/agent-rating.loader';
 import { AgentRating } from '../../review/agent-rating.type';
 import { ReviewConnection } from '../../review/review-connection.type';
@@ -8,11 +8,13 @@ import { AgentStub } from './agent.stub';
 
 @Resolver(() => AgentStub)
 export class AgentReviewsResolver {
+  @Scope('agents:read')
   @FieldResolver(() => AgentRating, { description: "The agent's reviews summed up." })
   rating(@Root() agent: AgentStub, @Ctx() ctx: SubgraphContext) {
     return ratingLoader(ctx).load(agent.id);
   }
 
+  @Scope('agents:read')
   @FieldResolver(() => ReviewConnection, {
     description: "The agent's reviews, most recently written first.",
   })

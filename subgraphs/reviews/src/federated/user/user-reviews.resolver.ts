@@ -1,11 +1,12 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { PageArgs, Scope, type SubgraphContext } from '@agentry/subgraph-kit';
 import { ReviewConnection } from '../../review/review-connection.type';
 import { reviewPagesLoader } from '../../review/review.loader';
 import { UserStub } from './user.stub';
 
 @Resolver(() => UserStub)
 export class UserReviewsResolver {
+  @Scope('agents:read')
   @FieldResolver(() => ReviewConnection, {
     description: 'The reviews the user wrote, most recently written first (public).',
   })

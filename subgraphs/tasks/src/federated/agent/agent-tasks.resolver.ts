@@ -1,5 +1,5 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
-import { PageArgs, type SubgraphContext } from '@agentry/subgraph-kit';
+import { PageArgs, Scope, type SubgraphContext } from '@agentry/subgraph-kit';
 import { TaskFilterArgs } from '../../task/task-list.args';
 import { TaskConnection } from '../../task/task-connection.type';
 import { agentTasksLoader } from '../../task/task.loader';
@@ -7,6 +7,7 @@ import { AgentStub } from './agent.stub';
 
 @Resolver(() => AgentStub)
 export class AgentTasksResolver {
+  @Scope('tasks:read')
   @FieldResolver(() => TaskConnection, {
     description:
       "The agent's tasks, newest first: all of them for its provider and admins, your own for anyone else, none when anonymous.",
