@@ -130,14 +130,23 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
    * last cursor when the connection fails; it is done after the terminal event.
    */
   interface Subscriber {
+    /** Which kind of follower: first/other document from the start, cursor, late identical. */
+    kind: string;
+    phase: string;
     from: number;
     received: number[];
     reconnects: number;
     done: Promise<void>;
   }
 
-  function follow(taskId: string, doc: keyof typeof DOCS, after?: { cursor: string; seq: number }) {
+  function follow(
+    taskId: string,
+    doc: keyof typeof DOCS,
+    after?: { cursor: string; seq: number },
+    label: { kind: string; phase: string } = { kind: doc, phase: '' },
+  ) {
     const sub: Subscriber = {
+      ...label,
       from: after?.seq ?? 0,
       received: [],
       reconnects: 0,
@@ -188,8 +197,8 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     for (let i = 0; i < n; i++) {
       const id = ok(await send('worker', `${label} ${i}`)).sendTask.id as string;
       ids.push(id);
-      const first = follow(id, 'full');
-      const second = follow(id, 'other');
+      const first = follow(id, 'full', undefined, { kind: 'full', phase: label });
+      const second = follow(id, 'other', undefined, { kind: 'other', phase: label });
       tracked.set(id, { subscribers: [first, second] });
     }
     // A third subscriber per task joins once the task has progressed, resuming from a cursor
@@ -214,8 +223,15 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
         ).task.events.edges;
         assert.equal(events[0].node.sequence, ev[0].sequence);
         const t = tracked.get(id)!;
-        t.subscribers.push(follow(id, 'full', { cursor: events[0].node.cursor, seq: 1 }));
-        t.subscribers.push(follow(id, 'full'));
+        t.subscribers.push(
+          follow(
+            id,
+            'full',
+            { cursor: events[0].node.cursor, seq: 1 },
+            { kind: 'cursor', phase: label },
+          ),
+        );
+        t.subscribers.push(follow(id, 'full', undefined, { kind: 'late-identical', phase: label }));
       }),
     );
     await untilAll(ids, ['WORKING', ...TERMINAL]);
@@ -311,7 +327,9 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
   it('an agent that hangs: cancel recorded at once, the failed task canceled when it is back, one message id per send', async () => {
     const sendOne = async (text: string) => {
       const id = ok(await send('hanging', text)).sendTask.id as string;
-      tracked.set(id, { subscribers: [follow(id, 'full')] });
+      tracked.set(id, {
+        subscribers: [follow(id, 'full', undefined, { kind: 'full', phase: 'hang' })],
+      });
       return id;
     };
     const [toCancel, toFail] = [await sendOne('hang then cancel'), await sendOne('hang then fail')];
@@ -380,6 +398,8 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     let missing = 0;
     let reconnects = 0;
     let subscribers = 0;
+    /** Duplicates/missing by phase and subscriber kind, to tell which fault caused what. */
+    const breakdown: Record<string, { dup: number; miss: number; subs: number }> = {};
     for (const [id, { subscribers: subs }] of tracked) {
       await Promise.all(subs.map((x) => x.done));
       const n = stored.get(id)!.length;
@@ -390,11 +410,18 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
         expected += want.length;
         received += sub.received.length;
         const seen = new Set<number>();
+        const b = (breakdown[`${sub.phase}/${sub.kind}`] ??= { dup: 0, miss: 0, subs: 0 });
+        b.subs++;
         for (const q of sub.received) {
-          if (seen.has(q)) duplicates++;
+          if (seen.has(q)) {
+            duplicates++;
+            b.dup++;
+          }
           seen.add(q);
         }
-        missing += want.filter((q) => !seen.has(q)).length;
+        const miss = want.filter((q) => !seen.has(q)).length;
+        missing += miss;
+        b.miss += miss;
       }
     }
     Object.assign(figures, {
@@ -404,6 +431,7 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
       duplicates,
       missing,
       subscriberReconnects: reconnects,
+      breakdown,
     });
 
     // Artifacts: a COMPLETED worker task has every step, or says it may not.
