@@ -31,6 +31,7 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
   const dir = mkdtempSync(path.join(os.tmpdir(), 'agentry-faults-'));
   const dataDir = path.join(dir, 'pg');
   const STEPS = 8;
+  const HANG_STEPS = 60;
   let pg: EmbeddedPostgres;
   let platform: Platform;
   let gw: string;
@@ -241,7 +242,7 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
   before(async () => {
     pg = await startEmbeddedPostgres({ dataDir, persistent: true });
     worker = await startRecordingWorker({ steps: STEPS, stepMs: 400 });
-    hanging = await startRecordingWorker({ steps: 60, stepMs: 300 });
+    hanging = await startRecordingWorker({ steps: HANG_STEPS, stepMs: 300 });
     platform = await startPlatform({
       databaseUrl: pg.url,
       secrets: await testSecrets(),
@@ -369,6 +370,49 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     }
   });
 
+  it('a run resumed while the agent streams its artifact ends with every chunk', async () => {
+    const id = ok(await send('hanging', 'resume mid-stream')).sendTask.id as string;
+    tracked.set(id, {
+      subscribers: [follow(id, 'full', undefined, { kind: 'full', phase: 'chunks' })],
+    });
+    const [{ remote }] = await waitFor('a first chunk', async () => {
+      const rows = await sql(
+        `SELECT t.remote_task_id AS remote FROM tasks.tasks t
+          WHERE t.id = $1 AND EXISTS (SELECT 1 FROM tasks.task_events e WHERE e.task_id = t.id AND e.kind = 'ARTIFACT')`,
+        [id],
+      );
+      return rows.length ? rows : undefined;
+    });
+    // The resume's resubscription waits at the agent while the agent streams on: the chunks of
+    // that gap reach no listener, as when a resume's GetTask and its resubscribe are apart.
+    const held = hanging.holdNext(/SubscribeToTask|resubscribe/i);
+    await platform.subgraphs.tasks.kill();
+    await platform.restart('tasks');
+    await held.arrived;
+    const a2a = await createA2AClient(hanging.url, { allowPrivate: true });
+    const chunks = async () =>
+      ((await a2a.getTask(remote)).artifacts[0]?.parts ?? [])
+        .map((p) => p.text ?? '')
+        .join('')
+        .split('done').length - 1;
+    const atHold = await chunks();
+    await waitFor('two more chunks at the agent', async () => (await chunks()) >= atHold + 2);
+    held.release();
+    const s = await untilAll([id], TERMINAL, 60_000);
+    assert.equal(s.get(id), 'COMPLETED');
+    const [row] = await sql(
+      `SELECT t.error, (SELECT string_agg(p->>'text', '' ORDER BY o)
+                          FROM tasks.task_artifacts a, jsonb_array_elements(a.parts) WITH ORDINALITY AS x(p, o)
+                         WHERE a.task_id = t.id) AS text
+         FROM tasks.tasks t WHERE t.id = $1`,
+      [id],
+    );
+    if (!String(row.error ?? '').startsWith('ARTIFACT_INCOMPLETE')) {
+      for (let i = 1; i <= HANG_STEPS; i++)
+        assert.ok(row.text.includes(`step ${i}/${HANG_STEPS} done`), `misses step ${i}`);
+    }
+  });
+
   it('holds every invariant afterwards', async () => {
     const ids = [...tracked.keys()];
     const s = await untilAll(ids, TERMINAL, 120_000);
@@ -400,6 +444,7 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     let subscribers = 0;
     /** Duplicates/missing by phase and subscriber kind, to tell which fault caused what. */
     const breakdown: Record<string, { dup: number; miss: number; subs: number }> = {};
+    const details: Record<string, unknown>[] = [];
     for (const [id, { subscribers: subs }] of tracked) {
       await Promise.all(subs.map((x) => x.done));
       const n = stored.get(id)!.length;
@@ -422,6 +467,16 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
         const miss = want.filter((q) => !seen.has(q)).length;
         missing += miss;
         b.miss += miss;
+        if (miss && details.length < 10)
+          details.push({
+            task: id.slice(0, 8),
+            phase: sub.phase,
+            kind: sub.kind,
+            from: sub.from,
+            reconnects: sub.reconnects,
+            n,
+            received: sub.received.join(','),
+          });
       }
     }
     Object.assign(figures, {
@@ -433,6 +488,7 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
       subscriberReconnects: reconnects,
       breakdown,
     });
+    if (details.length) console.log(`SUBSCRIBERS THAT MISSED EVENTS ${JSON.stringify(details)}`);
 
     // Artifacts: a COMPLETED worker task has every step, or says it may not.
     const arts = await sql<{ id: string; state: string; error: string | null; text: string }>(

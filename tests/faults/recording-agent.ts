@@ -30,6 +30,11 @@ export interface RecordingAgent {
    */
   freeze(): void;
   thaw(): void;
+  /**
+   * Holds the next request whose JSON-RPC method matches (others pass): `arrived` resolves when
+   * it came, `release()` lets it through.
+   */
+  holdNext(method: RegExp): { arrived: Promise<void>; release(): void };
   /** First sends (no task id) per A2A context: how often the agent was asked to start work. */
   sendsByContext(): Map<string, { calls: number; messageIds: Set<string> }>;
   stop(): Promise<void>;
@@ -49,6 +54,7 @@ export async function startRecordingWorker(options: WorkerOptions): Promise<Reco
   const calls: ReceivedCall[] = [];
   let frozen = false;
   let held: (() => void)[] = [];
+  let hold: { method: RegExp; arrive: () => void; wait: Promise<void> } | null = null;
 
   const app = express();
   app.use(JSON_RPC_PATH, express.json({ limit: '5mb' }), (req, _res, next) => {
@@ -76,6 +82,13 @@ export async function startRecordingWorker(options: WorkerOptions): Promise<Reco
       held.push(() => void end(...a));
       return res;
     }) as typeof res.end;
+    if (hold && hold.method.test(String(body?.method ?? ''))) {
+      const { arrive, wait } = hold;
+      hold = null;
+      arrive();
+      void wait.then(() => next());
+      return;
+    }
     if (frozen) held.push(() => next());
     else next();
   });
@@ -93,6 +106,14 @@ export async function startRecordingWorker(options: WorkerOptions): Promise<Reco
       const waiting = held;
       held = [];
       for (const go of waiting) go();
+    },
+    holdNext(method) {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((r) => (arrive = r));
+      const wait = new Promise<void>((r) => (release = r));
+      hold = { method, arrive, wait };
+      return { arrived, release };
     },
     sendsByContext() {
       const out = new Map<string, { calls: number; messageIds: Set<string> }>();
