@@ -32,6 +32,8 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
   const dataDir = path.join(dir, 'pg');
   const STEPS = 8;
   const HANG_STEPS = 60;
+  /** Long enough (60 s) that the run is still streaming when a slow restart resumes it. */
+  const STREAM_STEPS = 200;
   let pg: EmbeddedPostgres;
   let platform: Platform;
   let gw: string;
@@ -244,7 +246,7 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     pg = await startEmbeddedPostgres({ dataDir, persistent: true });
     worker = await startRecordingWorker({ steps: STEPS, stepMs: 400 });
     hanging = await startRecordingWorker({ steps: HANG_STEPS, stepMs: 300 });
-    streamer = await startRecordingWorker({ steps: HANG_STEPS, stepMs: 300 });
+    streamer = await startRecordingWorker({ steps: STREAM_STEPS, stepMs: 300 });
     platform = await startPlatform({
       databaseUrl: pg.url,
       secrets: await testSecrets(),
@@ -277,6 +279,8 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     await platform?.stop();
     await Promise.all([worker?.stop(), hanging?.stop(), streamer?.stop()]);
     await pg?.stop();
+    // The cluster may live elsewhere (a relocated data directory, see startEmbeddedPostgres).
+    if (pg) rmSync(pg.dataDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -326,6 +330,22 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     const s = await untilAll(ids, TERMINAL, 120_000);
     figures.tasksResumeToEndMs = Date.now() - killedAt;
     figures.tasksTasks = countStates(s);
+  });
+
+  it('retries a send that failed with the same message id', async () => {
+    worker.dropNext(/SendStreamingMessage|SendMessage|message\/stream|message\/send/i, 2);
+    const id = ok(await send('worker', 'flaky network')).sendTask.id as string;
+    tracked.set(id, {
+      subscribers: [follow(id, 'full', undefined, { kind: 'full', phase: 'retry' })],
+    });
+    const s = await untilAll([id], TERMINAL, 60_000);
+    assert.equal(s.get(id), 'COMPLETED');
+    const [{ context }] = await sql('SELECT context_id AS context FROM tasks.tasks WHERE id = $1', [
+      id,
+    ]);
+    const sends = worker.sendsByContext().get(context);
+    assert.equal(sends?.calls, 3, 'two cut sends and the one that went through');
+    assert.equal(sends?.messageIds.size, 1, 'one message id for all three');
   });
 
   it('an agent that hangs: cancel recorded at once, the failed task canceled when it is back, one message id per send', async () => {
@@ -391,7 +411,9 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
     const held = streamer.holdNext(/SubscribeToTask|resubscribe/i);
     await platform.subgraphs.tasks.kill();
     await platform.restart('tasks');
-    await held.arrived;
+    let came = false;
+    void held.arrived.then(() => (came = true));
+    await waitFor('the resume to resubscribe', async () => came, 90_000);
     const a2a = await createA2AClient(streamer.url, { allowPrivate: true });
     const chunks = async () =>
       ((await a2a.getTask(remote)).artifacts[0]?.parts ?? [])
@@ -411,8 +433,8 @@ describe('faults: nothing lost when processes die', { timeout: 900_000 }, () => 
       [id],
     );
     if (!String(row.error ?? '').startsWith('ARTIFACT_INCOMPLETE')) {
-      for (let i = 1; i <= HANG_STEPS; i++)
-        assert.ok(row.text.includes(`step ${i}/${HANG_STEPS} done`), `misses step ${i}`);
+      for (let i = 1; i <= STREAM_STEPS; i++)
+        assert.ok(row.text.includes(`step ${i}/${STREAM_STEPS} done`), `misses step ${i}`);
     }
   });
 

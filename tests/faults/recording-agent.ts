@@ -35,6 +35,8 @@ export interface RecordingAgent {
    * it came, `release()` lets it through.
    */
   holdNext(method: RegExp): { arrived: Promise<void>; release(): void };
+  /** Cuts the connection of the next `n` requests whose method matches (a flaky network). */
+  dropNext(method: RegExp, n: number): void;
   /** First sends (no task id) per A2A context: how often the agent was asked to start work. */
   sendsByContext(): Map<string, { calls: number; messageIds: Set<string> }>;
   stop(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startRecordingWorker(options: WorkerOptions): Promise<Reco
   let frozen = false;
   let held: (() => void)[] = [];
   let hold: { method: RegExp; arrive: () => void; wait: Promise<void> } | null = null;
+  let drop: { method: RegExp; left: number } | null = null;
 
   const app = express();
   app.use(JSON_RPC_PATH, express.json({ limit: '5mb' }), (req, _res, next) => {
@@ -82,6 +85,11 @@ export async function startRecordingWorker(options: WorkerOptions): Promise<Reco
       held.push(() => void end(...a));
       return res;
     }) as typeof res.end;
+    if (drop && drop.left > 0 && drop.method.test(String(body?.method ?? ''))) {
+      drop.left--;
+      req.socket.destroy();
+      return;
+    }
     if (hold && hold.method.test(String(body?.method ?? ''))) {
       const { arrive, wait } = hold;
       hold = null;
@@ -106,6 +114,9 @@ export async function startRecordingWorker(options: WorkerOptions): Promise<Reco
       const waiting = held;
       held = [];
       for (const go of waiting) go();
+    },
+    dropNext(method, n) {
+      drop = { method, left: n };
     },
     holdNext(method) {
       let arrive = () => {};

@@ -77,6 +77,8 @@ describe('LISTEN across a PostgreSQL restart', () => {
     await listener?.stop();
     await db?.destroy().catch(() => {});
     await pg?.stop();
+    // The cluster may live elsewhere (a relocated data directory, see startEmbeddedPostgres).
+    if (pg) rmSync(pg.dataDir, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   });
 
