@@ -100,7 +100,8 @@ describe('tasks on real A2A agents', { timeout: 300_000 }, () => {
       secrets: await testSecrets(),
       env: { NODE_ENV: 'test', LOG_LEVEL: 'warn' },
       serviceEnv: {
-        tasks: { TASK_LEASE_MS: '1000', TASK_AGENT_TIMEOUT_MS: '3000', DATABASE_POOL_SIZE: '20' },
+        // The agent timeout bounds every attempt (a 1,000-task burst on two cores needs some room).
+        tasks: { TASK_LEASE_MS: '1000', TASK_AGENT_TIMEOUT_MS: '5000', DATABASE_POOL_SIZE: '20' },
         billing: { DATABASE_POOL_SIZE: '20' },
       },
     });
