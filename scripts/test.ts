@@ -34,6 +34,13 @@ async function main() {
     }
   })
     .filter((f) => !filters.length || filters.some((x) => f.includes(x)))
+    // The fault-injection suite (tests/faults: kills PostgreSQL and services, minutes long) runs
+    // only when asked for by name: `npm run test:faults`.
+    .filter(
+      (f) =>
+        !f.includes(`${path.sep}tests${path.sep}faults${path.sep}`) ||
+        filters.some((x) => x.includes('faults')),
+    )
     .sort();
   if (!files.length) throw new Error('no test files matched');
 

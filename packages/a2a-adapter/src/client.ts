@@ -41,6 +41,11 @@ export interface SendOptions {
   contextId?: string;
   /** Reply to this task (one that is INPUT_REQUIRED). Default: a new task. */
   taskId?: string;
+  /**
+   * The A2A message id. Pass the same one when sending the same message again (a retry), so
+   * the agent can tell it is a repeat. Default: a new random id.
+   */
+  messageId?: string;
   /** Aborts the call; iteration then throws the signal's reason. Default: none (timeouts only). */
   signal?: AbortSignal;
   /**
@@ -146,6 +151,7 @@ class AgentClient implements A2AClient {
       message: toA2AMessage(inputToParts(input), {
         contextId: options.contextId,
         taskId: options.taskId,
+        messageId: options.messageId,
       }),
       configuration: undefined,
       metadata: undefined,

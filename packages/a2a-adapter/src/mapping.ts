@@ -178,11 +178,13 @@ export function fromStreamResponse(response: StreamResponse): AgentEvent | undef
   switch (payload.$case) {
     case 'task': {
       const t = payload.value;
-      return withOptional(
+      const event = withOptional(
         { kind: 'task', remoteTaskId: t.id, contextId: t.contextId },
         fromA2ATaskState(t.status?.state),
         t.status?.message,
       );
+      if (t.artifacts?.length) event.artifacts = t.artifacts.map((a) => fromA2AArtifact(a));
+      return event;
     }
     case 'statusUpdate': {
       const u = payload.value;

@@ -68,6 +68,8 @@ export interface AgentEvent {
   state?: TaskState;
   message?: AgentMessage;
   artifact?: AgentArtifact;
+  /** On a `task` snapshot: the artifacts as the agent has them at that moment (whole). */
+  artifacts?: AgentArtifact[];
 }
 
 /** A task as the agent reports it from `GetTask` or `CancelTask`. */

@@ -1,7 +1,7 @@
-import { Client } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@agentry/core';
 import { parsePayload, type StoredEvent, type Topic } from './catalogue';
+import { listen } from './listener';
 import { EVENTS_CHANNEL } from './publish';
 
 export interface ConsumerOptions<T extends Topic> {
@@ -130,16 +130,18 @@ export async function startConsumer<T extends Topic>(
     return running;
   };
 
-  const listener = new Client({ connectionString: options.url });
-  listener.on('error', (err) =>
-    log.warn({ err, consumer: name }, 'events listener connection error'),
-  );
-  await listener.connect();
   const topics = new Set<string>(options.topics);
-  listener.on('notification', (msg) => {
-    if (msg.payload && topics.has(msg.payload)) void wake();
+  // Reconnects by itself (PostgreSQL restarted): then drains what was published meanwhile.
+  const listener = await listen({
+    url: options.url,
+    channel: EVENTS_CHANNEL,
+    applicationName: `agentry-consumer:${name}`.slice(0, 63),
+    log,
+    onNotification: (payload) => {
+      if (payload && topics.has(payload)) void wake();
+    },
+    onReconnect: () => void wake(),
   });
-  await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
   const timer = setInterval(() => void wake(), options.pollMs ?? 2000);
   timer.unref();
   await wake();
@@ -155,7 +157,7 @@ export async function startConsumer<T extends Topic>(
       consumersInProcess.delete(name);
       clearInterval(timer);
       await running;
-      await listener.end().catch(() => {});
+      await listener.stop();
     },
   };
 }

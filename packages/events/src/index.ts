@@ -2,3 +2,4 @@ export * from './catalogue';
 export * from './consumer';
 export * from './publish';
 export * from './schema';
+export * from './listener';

@@ -12,6 +12,11 @@ export function loadTasksEnv(env: NodeJS.ProcessEnv) {
       AGENTRY_ALLOW_PRIVATE_URLS: flag.optional(),
       /** How long an agent may stay silent or unreachable before its task FAILS (default 60 s). */
       TASK_AGENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+      /**
+       * How long the platform keeps trying to tell an agent to cancel a task (a cancelTask, or a
+       * task failed because its agent hung) in the background; default 120 s.
+       */
+      TASK_AGENT_CANCEL_WINDOW_MS: z.coerce.number().int().min(0).default(120_000),
       /** How long a runner's claim on a task lasts without renewal (default 15 s). */
       TASK_LEASE_MS: z.coerce.number().int().min(200).default(15_000),
       /** Tasks one process runs at once (default 50). */

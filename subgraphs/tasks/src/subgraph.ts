@@ -4,6 +4,7 @@ import { startAgentProjection } from './projections/agent-projection.consumer';
 import { createBillingClient } from './billing/billing.client';
 import type { TaskServices, TasksContext } from './context';
 import { loadTasksEnv } from './env';
+import { AgentCancels } from './runner/agent-cancel';
 import { registerRunnerMetrics } from './runner/runner.metrics';
 import { startJobQueue } from './runner/job-queue';
 import { InitTasks1764500000000 } from './migrations/1764500000000-init-tasks';
@@ -54,7 +55,10 @@ export const tasksSubgraph: SubgraphFactory<TaskServices, TasksContext> = (sourc
       const stopToolProjection = await startToolServerProjection(deps);
       const queue = await startJobQueue(deps.env.DATABASE_URL, deps.log);
       registerRunnerMetrics(deps.metrics, deps.dataSource, queue);
-      const runner = env.TASK_RUNNER ? new TaskRunner(deps.dataSource, queue, env, deps.log) : null;
+      const cancels = new AgentCancels(env, deps.log);
+      const runner = env.TASK_RUNNER
+        ? new TaskRunner(deps.dataSource, queue, env, deps.log, cancels)
+        : null;
       await runner?.start();
       const stream = new TaskEventStream(deps.dataSource, deps.env.DATABASE_URL, deps.log);
       await stream.start();
@@ -63,12 +67,14 @@ export const tasksSubgraph: SubgraphFactory<TaskServices, TasksContext> = (sourc
           env,
           queue,
           runner,
+          cancels,
           billing: createBillingClient(env.billingBase, deps.log),
           stream,
         },
         stop: async () => {
           await stream.stop();
           await runner?.stop();
+          await cancels.stop();
           await queue.stop();
           await stopProjection();
           await stopToolProjection();

@@ -47,6 +47,16 @@ export function createBillingClient(baseUrl: string, log: Logger) {
         throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to hire an agent.');
       if (res.status === 403)
         throw new AppError(ErrorCode.FORBIDDEN, String(body.message ?? 'Not allowed.'));
+      if (res.status >= 500) {
+        // Billing answers but cannot work (its database is down, it is shutting down): an
+        // outage the caller may retry, not a bug.
+        log.warn({ status: res.status, body }, 'billing could not place a hold');
+        throw new AppError(
+          ErrorCode.SERVICE_UNAVAILABLE,
+          'Billing is unavailable; try again shortly.',
+          { retryAfter: 5 },
+        );
+      }
       log.error({ status: res.status, body }, 'billing refused a hold');
       throw new AppError(ErrorCode.INTERNAL_SERVER_ERROR, 'Billing could not place the hold.');
     },

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@agentry/core';
+import { listen, type PgListener } from '@agentry/events';
 import { TASK_EVENTS_CHANNEL } from '../task/task.store';
 import {
   committedEventsAfter,
@@ -28,7 +28,7 @@ type Listener = (event: StreamEvent) => void;
 export class TaskEventStream {
   head: StreamPosition = { txId: 0n, position: 0n };
   private readonly listeners = new Set<Listener>();
-  private listener?: Client;
+  private listener?: PgListener;
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
   private again = false;
@@ -44,14 +44,15 @@ export class TaskEventStream {
 
   async start() {
     this.head = (await lastCommittedPosition(this.db, this.head)) ?? this.head;
-    this.listener = new Client({
-      connectionString: this.url,
-      application_name: 'agentry-task-events',
+    // Reconnects by itself after PostgreSQL restarts, and catches up on what it missed.
+    this.listener = await listen({
+      url: this.url,
+      channel: TASK_EVENTS_CHANNEL,
+      applicationName: 'agentry-task-events',
+      log: this.log,
+      onNotification: () => void this.wake(),
+      onReconnect: () => void this.wake(),
     });
-    this.listener.on('error', (err) => this.log.warn({ err }, 'task events listener error'));
-    await this.listener.connect();
-    this.listener.on('notification', () => void this.wake());
-    await this.listener.query(`LISTEN ${TASK_EVENTS_CHANNEL}`);
     this.timer = setInterval(() => void this.wake(), this.pollMs);
     this.timer.unref();
   }
@@ -60,7 +61,7 @@ export class TaskEventStream {
     this.stopped = true;
     clearInterval(this.timer);
     await this.running;
-    await this.listener?.end().catch(() => {});
+    await this.listener?.stop();
   }
 
   /** Registers a listener for every event after `head`; returns how to unregister. */

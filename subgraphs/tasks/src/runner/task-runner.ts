@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { AppError, ErrorCode, sleep, type Logger } from '@agentry/core';
-import type { AgentEvent, RemoteTask } from '@agentry/a2a-adapter';
+import type { A2AClient, AgentEvent, RemoteTask } from '@agentry/a2a-adapter';
+import type { AgentCancels } from './agent-cancel';
 import { agentClient, partsToSendInput } from './agent.client';
 import { RUN_QUEUE, type JobQueue, type RunJob } from './job-queue';
 import { partsText, type Part } from '../task/part.type';
@@ -13,14 +14,16 @@ import {
   lapsedTasks,
   releaseLease,
   renewLease,
+  unheldTasks,
   type ClaimedTask,
 } from '../task/task-lease.store';
 import {
   answeredQuestionId,
   artifactParts,
   recordEvent,
-  requesterMessageParts,
+  requesterMessage,
   setRemoteTaskId,
+  taskState,
   type TaskEventInput,
 } from '../task/task.store';
 import { MessageRole } from '../task/message-role.type';
@@ -76,6 +79,7 @@ export class TaskRunner {
     private readonly queue: JobQueue,
     private readonly env: TasksEnv,
     private readonly log: Logger,
+    private readonly cancels?: AgentCancels,
   ) {}
 
   /**
@@ -102,6 +106,9 @@ export class TaskRunner {
     );
     this.sweeper = setInterval(() => void this.sweep(), Math.max(100, this.env.TASK_LEASE_MS / 2));
     this.sweeper.unref();
+    // At once, not half a lease from now: tasks a stopped or crashed runner left are resumed by
+    // whoever starts next.
+    await this.sweep();
   }
 
   private async freeSlot() {
@@ -119,11 +126,28 @@ export class TaskRunner {
   async stop() {
     this.stopped = true;
     clearInterval(this.sweeper);
+    const held = [...this.active.keys()];
     for (const c of this.active.values()) c.abort();
     for (const wake of this.slotWaiters.splice(0)) wake();
     if (this.worker) await this.queue.boss.offWork({ id: this.worker }).catch(() => {});
     await Promise.all(this.runs);
     await expireLeases(this.db, this.owner).catch(() => {});
+    await this.handOver(held);
+  }
+
+  /**
+   * Queues a resume for each task this runner let go of while it was still running, so another
+   * replica's worker takes it within its next poll instead of waiting for its lease sweep. (No
+   * replica running: the jobs wait in the queue for the next process, which also sweeps at start.)
+   */
+  private async handOver(taskIds: string[]) {
+    try {
+      const ids = await unheldTasks(this.db, taskIds);
+      for (const id of ids) await this.queue.enqueueResume(id);
+      if (ids.length) this.log.info({ tasks: ids.length }, 'handed running tasks over');
+    } catch (err) {
+      this.log.warn({ err }, 'could not hand tasks over; the lease sweep will resume them');
+    }
   }
 
   /** Stops a run of this process (cancelTask); other replicas notice at their next event. */
@@ -172,6 +196,8 @@ export class TaskRunner {
       await this.fail(task.id, 'The agent has no A2A endpoint.');
       return;
     }
+    const agentUrl = task.agentUrl;
+    const timeoutMs = this.env.TASK_AGENT_TIMEOUT_MS;
     let mode = initialMode;
     let lastProgress = Date.now();
     let attempt = 0;
@@ -179,34 +205,77 @@ export class TaskRunner {
       current: task.state,
       remoteTaskId: task.remoteTaskId,
       answered: INTERRUPTED.has(task.state) ? null : await answeredQuestionId(this.db, task.id),
+      resumed: initialMode === 'resume',
     };
     const answered = () => (state.answered ? { answeredQuestionId: state.answered } : {});
+    // One send = one message id, whatever the retries: the stored message's own id.
+    const outgoing = {
+      send: () => this.userInput(task.id, 'first'),
+      reply: () => this.userInput(task.id, 'latest'),
+    };
     while (!signal.aborted) {
+      // No attempt outlives the task's own timeout: it is cut when the agent has been silent
+      // for TASK_AGENT_TIMEOUT_MS since the last progress, wherever the attempt is.
+      const attemptAbort = new AbortController();
+      const onAbort = () => attemptAbort.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      let deadline: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      const armDeadline = () => {
+        clearTimeout(deadline);
+        deadline = setTimeout(
+          () => {
+            timedOut = true;
+            attemptAbort.abort(new Error('the task timeout passed'));
+          },
+          Math.max(1, lastProgress + timeoutMs - Date.now()),
+        );
+      };
+      armDeadline();
+      const attemptSignal = attemptAbort.signal;
       try {
-        const client = await agentClient(task.agentUrl, this.env);
+        const client = await agentClient(agentUrl, this.env);
         let stream: AsyncIterable<AgentEvent>;
         if (mode === 'resume' && state.remoteTaskId) {
-          const remote = await client.getTask(state.remoteTaskId);
-          if (await this.reconcile(task.id, remote, state)) return;
-          stream = client.resubscribe(state.remoteTaskId, { signal, ...answered() });
+          state.resumed = true;
+          const remote = await client.getTask(state.remoteTaskId, { signal: attemptSignal });
+          if (await this.reconcile(task.id, remote, state))
+            return this.afterRun(task.id, agentUrl, state);
+          stream = client.resubscribe(state.remoteTaskId, { signal: attemptSignal, ...answered() });
         } else if (mode === 'reply' && state.remoteTaskId) {
-          stream = client.send(await this.latestUserInput(task.id), {
+          const input = await outgoing.reply();
+          stream = client.send(input.input, {
             contextId: task.contextId,
             taskId: state.remoteTaskId,
-            signal,
+            messageId: input.messageId,
+            signal: attemptSignal,
             ...answered(),
           });
         } else {
           // The agent has not acknowledged the task yet (or we never learned that it did).
-          stream = client.send(await this.firstUserInput(task.id), {
+          const input = await outgoing.send();
+          stream = client.send(input.input, {
             contextId: task.contextId,
-            signal,
+            messageId: input.messageId,
+            signal: attemptSignal,
           });
         }
+        let first = true;
         for await (const event of stream) {
           lastProgress = Date.now();
+          armDeadline();
           attempt = 0;
-          if (await this.apply(task.id, event, state)) return;
+          // A resubscription opens with the task as the agent has it now: its artifacts then are
+          // whole, including chunks sent while nobody listened (after the GetTask above).
+          if (first && event.kind === 'task' && event.artifacts?.length && state.resumed) {
+            if (await this.syncArtifacts(task.id, event.artifacts, state))
+              return this.afterRun(task.id, agentUrl, state);
+          }
+          first = false;
+          if (await this.beforeEnd(task.id, event, state, client, attemptSignal))
+            return this.afterRun(task.id, agentUrl, state);
+          if (await this.apply(task.id, event, state))
+            return this.afterRun(task.id, agentUrl, state);
         }
         // The stream ended without an end state: ask the agent where the task stands.
         mode = 'resume';
@@ -220,11 +289,13 @@ export class TaskRunner {
           );
           return;
         }
-        if (Date.now() - lastProgress > this.env.TASK_AGENT_TIMEOUT_MS) {
+        if (timedOut || Date.now() - lastProgress >= timeoutMs) {
           await this.fail(
             task.id,
-            `${ErrorCode.AGENT_UNREACHABLE}: the agent did not answer for ${Math.round(this.env.TASK_AGENT_TIMEOUT_MS / 1000)} s (${errorText(err)})`,
+            `${ErrorCode.AGENT_UNREACHABLE}: the agent did not answer for ${Math.round(timeoutMs / 1000)} s (${errorText(err)})`,
           );
+          // It may come back and carry on with work nobody pays for any more: tell it to stop.
+          if (state.remoteTaskId) this.cancels?.request(task.id, agentUrl, state.remoteTaskId);
           return;
         }
         this.log.warn(
@@ -232,8 +303,76 @@ export class TaskRunner {
           'agent call failed; retrying',
         );
         if (state.remoteTaskId) mode = 'resume';
-        await sleep(Math.min(200 * 2 ** attempt++, 5000), signal);
+        const left = lastProgress + timeoutMs - Date.now();
+        await sleep(Math.max(0, Math.min(200 * 2 ** attempt++, 5000, left)), signal);
+      } finally {
+        clearTimeout(deadline);
+        signal.removeEventListener('abort', onAbort);
+        attemptAbort.abort();
       }
+    }
+  }
+
+  /**
+   * A resumed run may have missed artifact chunks (those sent between its GetTask and its
+   * resubscription, or while it was away). Before it records the end, the agent's own copy of
+   * the artifacts replaces what differs; when the agent cannot be asked, the end is recorded
+   * with a note that the artifacts may be incomplete, never as a silently complete result.
+   * Returns true when the run is over (the task ended meanwhile).
+   */
+  private async beforeEnd(
+    taskId: string,
+    event: AgentEvent,
+    state: RunState,
+    client: { getTask: A2AClient['getTask'] },
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    if (!state.resumed || !state.remoteTaskId) return false;
+    if (event.kind !== 'status' && event.kind !== 'task') return false;
+    if (event.state !== TaskState.COMPLETED) return false;
+    try {
+      const remote = await client.getTask(state.remoteTaskId, { signal });
+      return await this.syncArtifacts(taskId, remote.artifacts, state);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      this.log.warn({ err, taskId }, 'could not check the artifacts of a resumed run');
+      state.incomplete = true;
+      return false;
+    }
+  }
+
+  /** Replaces each stored artifact that differs from the agent's whole copy of it. */
+  private async syncArtifacts(
+    taskId: string,
+    artifacts: RemoteTask['artifacts'],
+    state: RunState,
+  ): Promise<boolean> {
+    for (const a of artifacts) {
+      const stored = await artifactParts(this.db, taskId, a.artifactId);
+      if (stored && JSON.stringify(normalize(stored)) === JSON.stringify(normalize(a.parts)))
+        continue;
+      if (
+        await this.record(
+          taskId,
+          {
+            kind: TaskEventKind.ARTIFACT,
+            artifact: { ...a, parts: a.parts as Part[], append: false, lastChunk: true },
+          },
+          state,
+        )
+      )
+        return true;
+    }
+    return false;
+  }
+
+  /**
+   * After a run: a task that was canceled while the agent still worked on it (cancelTask on a
+   * replica that did not know the agent's task id yet) is canceled at the agent too.
+   */
+  private async afterRun(taskId: string, agentUrl: string, state: RunState) {
+    if (state.endedElsewhere && state.remoteTaskId && state.current === TaskState.CANCELED) {
+      this.cancels?.request(taskId, agentUrl, state.remoteTaskId);
     }
   }
 
@@ -373,6 +512,12 @@ export class TaskRunner {
   }
 
   private async record(taskId: string, input: TaskEventInput, state: RunState): Promise<boolean> {
+    if (state.incomplete && input.state === TaskState.COMPLETED && input.error === undefined) {
+      input = {
+        ...input,
+        error: `${ARTIFACT_INCOMPLETE}: the run was resumed and the agent could not be asked for its artifacts; they may miss chunks.`,
+      };
+    }
     try {
       const { task } = await recordEvent(this.db, taskId, input);
       state.current = task.state;
@@ -387,7 +532,11 @@ export class TaskRunner {
         return runIsOver(state.current);
       }
       // The task ended meanwhile (canceled by its requester): this run is over.
-      if (e.extensions?.code === ErrorCode.CONFLICT) return true;
+      if (e.extensions?.code === ErrorCode.CONFLICT) {
+        state.endedElsewhere = true;
+        state.current = (await taskState(this.db, taskId)) ?? state.current;
+        return true;
+      }
       throw err;
     }
     return runIsOver(state.current);
@@ -404,13 +553,26 @@ export class TaskRunner {
     });
   }
 
-  private async firstUserInput(taskId: string) {
-    return partsToSendInput(await requesterMessageParts(this.db, taskId, 'first'));
+  /** The requester's message as the agent gets it, with the message id every send of it uses. */
+  private async userInput(taskId: string, which: 'first' | 'latest') {
+    const m = await requesterMessage(this.db, taskId, which);
+    return { input: partsToSendInput(m?.parts ?? []), messageId: m?.id };
   }
+}
 
-  private async latestUserInput(taskId: string) {
-    return partsToSendInput(await requesterMessageParts(this.db, taskId, 'latest'));
-  }
+/** Marks a COMPLETED task whose artifacts may miss chunks (`Task.error` starts with it). */
+export const ARTIFACT_INCOMPLETE = 'ARTIFACT_INCOMPLETE';
+
+/** What a run knows of its task while it drives it. */
+interface RunState {
+  current: TaskState;
+  remoteTaskId: string | null;
+  /** The run went through a resume (GetTask + resubscribe): chunks may have been missed. */
+  resumed?: boolean;
+  /** The agent could not be asked for its artifacts before the end. */
+  incomplete?: boolean;
+  /** The task was ended by someone else (cancelTask) while this run drove it. */
+  endedElsewhere?: boolean;
 }
 
 /**

@@ -5,7 +5,6 @@ import { isAdmin, requireUser, Scope } from '@agentry/subgraph-kit';
 import type { TasksContext } from '../context';
 import { TaskEventKind } from '../events/task-event-kind.type';
 import { agentEndpoint, findAgent, isForHire } from '../projections/agent-projection.store';
-import { agentClient } from '../runner/agent.client';
 import { MessageRole } from './message-role.type';
 import { TaskState, isTerminal } from './task-state.type';
 import { Task } from './task.entity';
@@ -101,28 +100,27 @@ export class TaskCommandsResolver {
     const userId = requireUser(ctx, 'tasks:write');
     const task = await ownTask(ctx, taskId, userId);
     if (isTerminal(task.state)) throw conflict(`Task ${task.id} is already ${task.state}.`);
-    const { env, runner } = ctx.services;
-    if (task.remoteTaskId) {
-      const agent = await findAgent(ctx.db, task.agentId);
-      const url = agent && agentEndpoint(agent);
-      try {
-        if (!url) throw new Error('the agent has no A2A endpoint');
-        const client = await agentClient(url, env);
-        await client.cancel(task.remoteTaskId);
-      } catch (err) {
-        // The agent may be gone; the task ends here all the same and nobody pays for it.
-        ctx.log.warn({ err, taskId: task.id }, 'cancel at the agent failed');
-      }
-    }
-    runner?.abort(task.id);
+    const { runner, cancels } = ctx.services;
+    // Recorded at once (the hold is released through the events log); the agent is told in the
+    // background, so a hung agent cannot hold this request for its whole timeout.
+    let recorded = true;
     await recordEvent(ctx.db, task.id, {
       kind: TaskEventKind.STATUS,
       state: TaskState.CANCELED,
     }).catch((err: AppError) => {
       // The runner recorded the agent's CANCELED (or another end) first.
       if (err.extensions?.code !== ErrorCode.CONFLICT) throw err;
+      recorded = false;
     });
+    runner?.abort(task.id);
     taskLoader(ctx).clearAll();
-    return (await taskLoader(ctx).load(task.id))!;
+    const after = (await taskLoader(ctx).load(task.id))!;
+    if (recorded && after.remoteTaskId) {
+      const agent = await findAgent(ctx.db, task.agentId);
+      const url = agent && agentEndpoint(agent);
+      if (url) cancels.request(task.id, url, after.remoteTaskId);
+      else ctx.log.warn({ taskId: task.id }, 'cannot cancel at the agent: it has no A2A endpoint');
+    }
+    return after;
   }
 }

@@ -71,6 +71,18 @@ export async function lapsedTasks(db: Db): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** Which of `taskIds` still run with nobody holding them (a stopping runner just let go). */
+export async function unheldTasks(db: Db, taskIds: string[]): Promise<string[]> {
+  if (!taskIds.length) return [];
+  const rows: { id: string }[] = await db.query(
+    `SELECT id FROM tasks.tasks
+      WHERE id = ANY($1::uuid[]) AND state IN ('SUBMITTED', 'WORKING')
+        AND (lease_expires_at IS NULL OR lease_expires_at <= now())`,
+    [taskIds],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** Clears a lapsed lease, so the sweep does not queue the task again while its resume waits. */
 export async function clearLapsedLease(db: Db, taskId: string) {
   await db.query(

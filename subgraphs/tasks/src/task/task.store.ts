@@ -413,12 +413,25 @@ export async function requesterMessageParts(
   taskId: string,
   which: 'first' | 'latest',
 ): Promise<Part[]> {
+  return (await requesterMessage(db, taskId, which))?.parts ?? [];
+}
+
+/**
+ * The requester's first or latest message with its stored id: the A2A message id of every send
+ * of it, so that retries (and a resume on another process) repeat one message the agent can
+ * recognise, never a new one.
+ */
+export async function requesterMessage(
+  db: Db,
+  taskId: string,
+  which: 'first' | 'latest',
+): Promise<{ id: string; parts: Part[] } | null> {
   const order = which === 'first' ? 'ASC' : 'DESC';
   const [m] = await db.query(
-    `SELECT parts FROM tasks.task_messages WHERE task_id = $1 AND role = 'USER' ORDER BY sequence ${order} LIMIT 1`,
+    `SELECT id, parts FROM tasks.task_messages WHERE task_id = $1 AND role = 'USER' ORDER BY sequence ${order} LIMIT 1`,
     [taskId],
   );
-  return m?.parts ?? [];
+  return m ? { id: m.id as string, parts: m.parts as Part[] } : null;
 }
 
 /**
@@ -457,4 +470,10 @@ export async function setRemoteTaskId(db: Db, taskId: string, remoteTaskId: stri
     taskId,
     remoteTaskId,
   ]);
+}
+
+/** A task's current state (undefined if there is no such task). */
+export async function taskState(db: Db, taskId: string): Promise<TaskState | undefined> {
+  const [row] = await db.query('SELECT state FROM tasks.tasks WHERE id = $1', [taskId]);
+  return row?.state;
 }
