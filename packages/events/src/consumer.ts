@@ -83,6 +83,7 @@ export async function startConsumer<T extends Topic>(
         }
         const event = {
           id: String(r.id),
+          txId: r.tx_id,
           topic,
           key: r.key,
           payload: parsed.payload,

@@ -1,0 +1,18 @@
+import { buildFederatedSchema } from '@agentry/subgraph-kit';
+import { agentReference } from './federated/agent/agent.reference';
+import { AgentKnowledgeResolver } from './federated/agent/agent-knowledge.resolver';
+import { userReference } from './federated/user/user.reference';
+import { UserKnowledgeResolver } from './federated/user/user-knowledge.resolver';
+import { KnowledgeGraphResolver } from './knowledge-graph/knowledge-graph.resolver';
+import { SkillResolver } from './skills/skill.resolver';
+
+export const buildSchema = () =>
+  buildFederatedSchema({
+    resolvers: [
+      AgentKnowledgeResolver,
+      UserKnowledgeResolver,
+      SkillResolver,
+      KnowledgeGraphResolver,
+    ],
+    referenceResolvers: { Agent: agentReference, User: userReference },
+  });
