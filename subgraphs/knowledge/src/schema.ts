@@ -3,6 +3,7 @@ import { agentReference } from './federated/agent/agent.reference';
 import { AgentKnowledgeResolver } from './federated/agent/agent-knowledge.resolver';
 import { userReference } from './federated/user/user.reference';
 import { UserKnowledgeResolver } from './federated/user/user-knowledge.resolver';
+import { UserStub } from './federated/user/user.stub';
 import { KnowledgeGraphResolver } from './knowledge-graph/knowledge-graph.resolver';
 import { SkillResolver } from './skills/skill.resolver';
 
@@ -14,5 +15,7 @@ export const buildSchema = () =>
       SkillResolver,
       KnowledgeGraphResolver,
     ],
+    // User is only extended here (no field returns it), so it is named explicitly.
+    orphanedTypes: [UserStub],
     referenceResolvers: { Agent: agentReference, User: userReference },
   });
