@@ -447,7 +447,17 @@ export async function seedDemo(
   examples: ExampleUrls,
   log: (line: string) => void = console.log,
   toolServers: Partial<Record<'calculator' | 'docstore' | 'slow' | 'flaky', string>> = {},
+  options: {
+    /**
+     * Also a crowd of users with hires and reviews, and agents that overlap the catalogue, so
+     * the knowledge graph has something to say (`npm start` sets it; tests that count the
+     * catalogue's ratings and tasks do not).
+     */
+    knowledgeDemo?: boolean;
+  } = {},
 ) {
+  const crowd = options.knowledgeDemo ? DEMO_CROWD : [];
+  const crowdHires = options.knowledgeDemo ? CROWD_HIRES : [];
   if (await signIn(gatewayUrl, 'admin')) return false;
   const session: Record<string, { token: string; id: string }> = {};
   for (const [key, u] of Object.entries(DEMO_USERS)) {
@@ -458,7 +468,7 @@ export async function seedDemo(
     );
     session[key] = { token: d.signUp.token, id: d.signUp.user.id };
   }
-  for (const u of DEMO_CROWD) {
+  for (const u of crowd) {
     const d = await must(
       gatewayUrl,
       'mutation($i: SignUpInput!) { signUp(input: $i) { token user { id } } }',
@@ -490,7 +500,10 @@ export async function seedDemo(
     );
     agentIds[d.registerAgent.name] = d.registerAgent.id;
   }
-  const catalogue = [...demoAgents(examples), ...overlappingAgents(examples)];
+  const catalogue = [
+    ...demoAgents(examples),
+    ...(options.knowledgeDemo ? overlappingAgents(examples) : []),
+  ];
   for (const a of catalogue) {
     const d = await must(
       gatewayUrl,
@@ -549,17 +562,19 @@ export async function seedDemo(
   for (const [who, agent, question, answer, rating, title] of DEMO_HISTORY)
     await finishTask(who, agent, question, answer, { rating, title });
   // The crowd's tasks, three at a time (each is one short CLI process).
-  for (let i = 0; i < CROWD_HIRES.length; i += 3) {
+  for (let i = 0; i < crowdHires.length; i += 3) {
     await Promise.all(
-      CROWD_HIRES.slice(i, i + 3).map(([who, agent, rating]) =>
-        finishTask(
-          who,
-          agent,
-          `A demo task for ${agent}`,
-          'Done.',
-          rating ? { rating, title: rating >= 4 ? 'Worked well' : 'It was fine' } : undefined,
+      crowdHires
+        .slice(i, i + 3)
+        .map(([who, agent, rating]) =>
+          finishTask(
+            who,
+            agent,
+            `A demo task for ${agent}`,
+            'Done.',
+            rating ? { rating, title: rating >= 4 ? 'Worked well' : 'It was fine' } : undefined,
+          ),
         ),
-      ),
     );
   }
   // MCP tool servers: the calculator is private to Ada with a grant for Grace, the docs are public.
@@ -593,7 +608,7 @@ export async function seedDemo(
     session.admin.token,
   );
   log(
-    `demo data loaded: ${Object.keys(DEMO_USERS).length + DEMO_CROWD.length} users, ${REGISTERED.length + catalogue.length} agents, ${DEMO_HISTORY.length + CROWD_HIRES.length} finished tasks, with reviews`,
+    `demo data loaded: ${Object.keys(DEMO_USERS).length + crowd.length} users, ${REGISTERED.length + catalogue.length} agents, ${DEMO_HISTORY.length + crowdHires.length} finished tasks, with reviews`,
   );
   return true;
 }
