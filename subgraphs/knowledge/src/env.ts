@@ -21,8 +21,8 @@ export function loadKnowledgeEnv(env: NodeJS.ProcessEnv) {
         .string()
         .regex(/^[A-Za-z0-9_]*$/, 'KNOWLEDGE_GRAPH_PREFIX may hold letters, digits and _ only')
         .default(''),
-      /** Timeout of every read query, in ms (default 2000). */
-      KNOWLEDGE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+      /** Timeout of every read query, in ms (default 5000). */
+      KNOWLEDGE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
       /** Timeout of every projection write, in ms (default 10000). */
       KNOWLEDGE_WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     },

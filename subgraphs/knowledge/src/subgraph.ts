@@ -2,6 +2,7 @@ import type { SubgraphFactory } from '@agentry/subgraph-kit';
 import type { KnowledgeContext, KnowledgeServices } from './context';
 import { loadKnowledgeEnv } from './env';
 import { GraphClient } from './graph/graph.client';
+import { warmUpQueries } from './graph/graph.warmup';
 import { startProjection } from './projection/projection.consumer';
 import { buildSchema } from './schema';
 
@@ -21,9 +22,12 @@ export const knowledgeSubgraph: SubgraphFactory<KnowledgeServices, KnowledgeCont
       if (!graph.configured)
         deps.log.warn('NEO4J_URL is not set: the knowledge fields answer SERVICE_UNAVAILABLE');
       const projection = graph.configured ? await startProjection(deps, graph) : undefined;
+      // In the background: the subgraph serves meanwhile (a cold query may then time out once).
+      const warming = graph.configured ? warmUpQueries(env.graph, deps.log) : undefined;
       return {
         services: { graph },
         stop: async () => {
+          await warming;
           await projection?.stop();
           await graph.close();
         },
