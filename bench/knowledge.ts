@@ -253,7 +253,7 @@ async function main() {
             description: 'A benchmark agent.',
             url: 'http://127.0.0.1:9/',
             version: '1.0.0',
-            category: `cat ${i % 20}`,
+            category: `cat-${i % 20}`,
             tags: [],
             priceCredits: 1,
             skills: [{ id: 's', name: 'Skill', description: 'x', tags: [], examples: [] }],

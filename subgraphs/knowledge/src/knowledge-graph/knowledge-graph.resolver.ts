@@ -9,6 +9,8 @@ import { KnowledgeGraph } from './knowledge-graph.type';
 @Resolver(() => KnowledgeGraph)
 export class KnowledgeGraphResolver {
   @Query(() => KnowledgeGraph, {
+    // Nullable: when the graph store is down, the error leaves the other root fields intact.
+    nullable: true,
     description:
       'The knowledge graph around a published agent, up to `depth` hops (1 to 3): related agents, skills, tags and categories, and your own hires and reviews of them.',
   })
