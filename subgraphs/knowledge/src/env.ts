@@ -23,8 +23,11 @@ export function loadKnowledgeEnv(env: NodeJS.ProcessEnv) {
         .default(''),
       /** Timeout of every read query, in ms (default 5000). */
       KNOWLEDGE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(5000),
-      /** Timeout of every projection write, in ms (default 10000). */
-      KNOWLEDGE_WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+      /**
+       * Timeout of every projection write (one batch of events), in ms (default 120000: the first
+       * batch plans every write statement, which takes seconds on a busy machine).
+       */
+      KNOWLEDGE_WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(120_000),
     },
     env,
   );

@@ -102,14 +102,19 @@ describe('knowledge subgraph on a real Neo4j', () => {
   }
   async function caughtUp() {
     const [{ last }] = await db().query('SELECT max(id)::text AS last FROM events.log');
-    await waitFor('the knowledge.graph consumer', async () => {
-      const rows = await db().query(
-        `SELECT 1 FROM events.consumers c, events.log l
+    await waitFor(
+      'the knowledge.graph consumer',
+      async () => {
+        const rows = await db().query(
+          `SELECT 1 FROM events.consumers c, events.log l
           WHERE c.name = $2 AND l.id = $1 AND (c.tx_id, c.last_id) >= (l.tx_id, l.id)`,
-        [last, PROJECTION_CONSUMER],
-      );
-      return rows.length === 1;
-    });
+          [last, PROJECTION_CONSUMER],
+        );
+        return rows.length === 1;
+        // The first batches plan every write statement: seconds each on a busy machine.
+      },
+      90_000,
+    );
   }
 
   const agentEvent = (

@@ -2,14 +2,14 @@ import { startConsumer, type Consumer } from '@agentry/events';
 import type { SubgraphDeps } from '@agentry/subgraph-kit';
 import type { GraphClient } from '../graph/graph.client';
 import { ensureGraphSchema } from '../graph/graph.schema';
-import { applyEvent, clearGraph, PROJECTED_TOPICS } from './projection.store';
+import { applyEvents, clearGraph, PROJECTED_TOPICS } from './projection.store';
 
 /** The consumer's name in events.consumers (its offset). */
 export const PROJECTION_CONSUMER = 'knowledge.graph';
 
 /**
- * Keeps the knowledge graph in step with the events log. Each event is written to Neo4j inside the
- * consumer's transaction, so the offset only moves once the graph has it; when Neo4j is down the
+ * Keeps the knowledge graph in step with the events log. Each batch is written to Neo4j (one
+ * transaction) inside the consumer's transaction, so the offset only moves once the graph has it; when Neo4j is down the
  * batch fails and is retried on the next wake-up, and nothing is lost. The graph's constraints and
  * indexes are created before the first event (retried until Neo4j answers).
  */
@@ -30,10 +30,11 @@ export async function startProjection(deps: SubgraphDeps, graph: GraphClient): P
     dataSource: deps.dataSource,
     url: deps.env.DATABASE_URL,
     log: deps.log,
-    batchSize: 500,
-    handle: async (event) => {
+    batchSize: 200,
+    // One Neo4j transaction per batch of the log, not per event.
+    handleBatch: async (events) => {
       await ready();
-      await applyEvent(graph, event);
+      await applyEvents(graph, events);
     },
   });
 }

@@ -22,73 +22,87 @@ export const PROJECTION_NAME = 'events';
 export const keyOf = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
- * Applies one event to the graph in one Neo4j transaction, guarded by the position marker: an
- * event at or before the last applied position `(txId, id)` changes nothing, so a replayed log
- * (a crash between the graph's commit and the offset's, a reset offset) is harmless. Events come
- * in the log's commit-safe order, the order of the marker. Returns whether it was applied.
+ * Applies a batch of events (in log order) to the graph in one Neo4j transaction, guarded by the
+ * position marker: an event at or before the last applied position `(txId, id)` changes nothing,
+ * so a replayed log (a crash between the graph's commit and the offset's, a reset offset) is
+ * harmless. The marker moves in the same transaction. Returns how many events were applied.
  */
-export function applyEvent(graph: GraphClient, event: ProjectedEvent): Promise<boolean> {
+export function applyEvents(
+  graph: GraphClient,
+  events: readonly ProjectedEvent[],
+): Promise<number> {
   return graph.write(async (tx) => {
-    const fresh = await tx.run(
-      `MERGE (p:Projection {name: $name})
-         ON CREATE SET p.tx = -1, p.eid = -1
-       WITH p WHERE p.tx < $tx OR (p.tx = $tx AND p.eid < $eid)
-       SET p.tx = $tx, p.eid = $eid, p.at = datetime()
-       RETURN true AS fresh`,
-      { name: PROJECTION_NAME, tx: int(event.txId), eid: int(event.id) },
+    const [marker] = await tx.run<{ tx: number; eid: number }>(
+      `MERGE (p:Projection {name: $name}) ON CREATE SET p.tx = -1, p.eid = -1
+       RETURN p.tx AS tx, p.eid AS eid`,
+      { name: PROJECTION_NAME },
     );
-    if (!fresh.length) return false;
-    const at = event.createdAt.toISOString();
-    switch (event.topic) {
-      case 'user.registered':
-      case 'user.updated':
-        await tx.run('MERGE (u:User {id: $id}) SET u.name = $name', {
-          id: event.payload.userId,
-          name: event.payload.name,
-        });
-        break;
-      case 'agent.created':
-      case 'agent.updated':
-        await applyAgent(tx, event.payload);
-        break;
-      case 'task.completed':
-        await applyHire(tx, event.payload);
-        break;
-      case 'review.submitted':
-        await tx.run(
-          `MERGE (u:User {id: $authorId})
-           MERGE (a:Agent {id: $agentId}) ON CREATE SET a.published = false, a.hirers = 0
-           MERGE (u)-[r:REVIEWED]->(a)
-           SET r.rating = $rating, r.reviewId = $reviewId, r.at = datetime($at)`,
-          { ...event.payload, rating: int(event.payload.rating), at },
-        );
-        break;
-      case 'review.deleted':
-        await tx.run(
-          `MATCH (:User {id: $authorId})-[r:REVIEWED {reviewId: $reviewId}]->(:Agent {id: $agentId})
-           DELETE r`,
-          event.payload,
-        );
-        break;
-      case 'tool_server.updated':
-        await tx.run(
-          `MERGE (t:ToolServer {id: $serverId})
-           SET t.name = $name, t.public = $public, t.status = $status, t.ownerId = $ownerId`,
-          event.payload,
-        );
-        break;
-      case 'tool.call_settled':
-        await tx.run(
-          `MERGE (u:User {id: $callerId})
-           MERGE (t:ToolServer {id: $serverId})
-           MERGE (u)-[r:USES_TOOL]->(t) ON CREATE SET r.count = 0
-           SET r.count = r.count + 1, r.lastAt = datetime($at)`,
-          { callerId: event.payload.callerId, serverId: event.payload.serverId, at },
-        );
-        break;
-    }
-    return true;
+    // Positions compare as integers; xid8 and bigint ids stay far below 2^53 here.
+    const after = (e: ProjectedEvent) =>
+      Number(e.txId) > marker.tx || (Number(e.txId) === marker.tx && Number(e.id) > marker.eid);
+    const fresh = events.filter(after);
+    for (const event of fresh) await applyOne(tx, event);
+    const last = fresh.at(-1);
+    if (last)
+      await tx.run(
+        `MATCH (p:Projection {name: $name}) SET p.tx = $tx, p.eid = $eid, p.at = datetime()`,
+        { name: PROJECTION_NAME, tx: int(last.txId), eid: int(last.id) },
+      );
+    return fresh.length;
   });
+}
+
+/** One event, inside the batch's transaction. */
+async function applyOne(tx: GraphTx, event: ProjectedEvent): Promise<void> {
+  const at = event.createdAt.toISOString();
+  switch (event.topic) {
+    case 'user.registered':
+    case 'user.updated':
+      await tx.run('MERGE (u:User {id: $id}) SET u.name = $name', {
+        id: event.payload.userId,
+        name: event.payload.name,
+      });
+      break;
+    case 'agent.created':
+    case 'agent.updated':
+      await applyAgent(tx, event.payload);
+      break;
+    case 'task.completed':
+      await applyHire(tx, event.payload);
+      break;
+    case 'review.submitted':
+      await tx.run(
+        `MERGE (u:User {id: $authorId})
+         MERGE (a:Agent {id: $agentId}) ON CREATE SET a.published = false, a.hirers = 0
+         MERGE (u)-[r:REVIEWED]->(a)
+         SET r.rating = $rating, r.reviewId = $reviewId, r.at = datetime($at)`,
+        { ...event.payload, rating: int(event.payload.rating), at },
+      );
+      break;
+    case 'review.deleted':
+      await tx.run(
+        `MATCH (:User {id: $authorId})-[r:REVIEWED {reviewId: $reviewId}]->(:Agent {id: $agentId})
+         DELETE r`,
+        event.payload,
+      );
+      break;
+    case 'tool_server.updated':
+      await tx.run(
+        `MERGE (t:ToolServer {id: $serverId})
+         SET t.name = $name, t.public = $public, t.status = $status, t.ownerId = $ownerId`,
+        event.payload,
+      );
+      break;
+    case 'tool.call_settled':
+      await tx.run(
+        `MERGE (u:User {id: $callerId})
+         MERGE (t:ToolServer {id: $serverId})
+         MERGE (u)-[r:USES_TOOL]->(t) ON CREATE SET r.count = 0
+         SET r.count = r.count + 1, r.lastAt = datetime($at)`,
+        { callerId: event.payload.callerId, serverId: event.payload.serverId, at },
+      );
+      break;
+  }
 }
 
 async function applyAgent(tx: GraphTx, p: PayloadOf<'agent.created'>) {

@@ -9,6 +9,8 @@ import { SkillListArgs, SkillsArgs } from './skills.args';
 @Resolver(() => Skill)
 export class SkillResolver {
   @Query(() => [Skill], {
+    // Nullable: when the graph store is down, the error leaves the other root fields intact.
+    nullable: true,
     description:
       'Skills that published agents have, the most common first; `search` matches part of the name.',
   })
