@@ -1,11 +1,7 @@
 import 'reflect-metadata';
-import { createLogger, serviceSpec } from '@agentry/core';
+import { createLogger } from '@agentry/core';
 import { ensureEventsSchema } from '@agentry/events';
-import {
-  createSubgraphDataSource,
-  loadSubgraphEnv,
-  type SubgraphDeps,
-} from '@agentry/subgraph-kit';
+import { createSubgraphDataSource } from '@agentry/subgraph-kit';
 import { loadKnowledgeEnv } from './env';
 import { GraphClient } from './graph/graph.client';
 import { rebuildGraph } from './projection/projection.consumer';
@@ -21,7 +17,11 @@ async function main(argv: string[]) {
     console.error('usage: cli.ts rebuild   (rebuilds the knowledge graph from the events log)');
     return 2;
   }
-  const env = loadSubgraphEnv('knowledge', serviceSpec('knowledge').port, process.env);
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    console.error('DATABASE_URL is required (the events log is read from it)');
+    return 1;
+  }
   const knowledge = loadKnowledgeEnv(process.env);
   const log = createLogger('knowledge');
   const graph = new GraphClient(knowledge.graph, log);
@@ -30,7 +30,7 @@ async function main(argv: string[]) {
     return 1;
   }
   const { dataSource } = createSubgraphDataSource({
-    url: env.DATABASE_URL,
+    url: databaseUrl,
     schema: 'knowledge',
     entities: [],
     migrations: [],
@@ -40,9 +40,8 @@ async function main(argv: string[]) {
   await dataSource.initialize();
   try {
     await ensureEventsSchema(dataSource);
-    const deps: SubgraphDeps = { env, log, dataSource, verifyIdentity: async () => null };
     const started = Date.now();
-    await rebuildGraph(deps, graph);
+    await rebuildGraph({ dataSource, log, databaseUrl }, graph);
     console.log(`knowledge graph rebuilt from the events log in ${Date.now() - started} ms`);
     return 0;
   } finally {

@@ -21,7 +21,9 @@ export const knowledgeSubgraph: SubgraphFactory<KnowledgeServices, KnowledgeCont
       const graph = new GraphClient(env.graph, deps.log);
       if (!graph.configured)
         deps.log.warn('NEO4J_URL is not set: the knowledge fields answer SERVICE_UNAVAILABLE');
-      const projection = graph.configured ? await startProjection(deps, graph) : undefined;
+      const projection = graph.configured
+        ? await startProjection({ ...deps, databaseUrl: deps.env.DATABASE_URL }, graph)
+        : undefined;
       // In the background: the subgraph serves meanwhile (a cold query may then time out once).
       const warming = graph.configured ? warmUpQueries(env.graph, deps.log) : undefined;
       return {

@@ -289,7 +289,10 @@ describe('knowledge subgraph on a real Neo4j', () => {
     ]);
     await caughtUp();
     assert.deepEqual(await snapshot(), before, 'a replay counts no hire twice');
-    await rebuildGraph(sg.deps, (sg.services as KnowledgeServices).graph);
+    await rebuildGraph(
+      { ...sg.deps, databaseUrl: sg.databaseUrl },
+      (sg.services as KnowledgeServices).graph,
+    );
     assert.deepEqual(await snapshot(), before, 'a rebuild from the log gives the same graph');
   });
 

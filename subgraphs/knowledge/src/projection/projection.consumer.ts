@@ -1,5 +1,8 @@
 import { startConsumer, type Consumer } from '@agentry/events';
 import type { SubgraphDeps } from '@agentry/subgraph-kit';
+
+/** What the projection needs: the database (offsets, the log) and a logger. */
+export type ProjectionDeps = Pick<SubgraphDeps, 'dataSource' | 'log'> & { databaseUrl: string };
 import type { GraphClient } from '../graph/graph.client';
 import { ensureGraphSchema } from '../graph/graph.schema';
 import { applyEvents, clearGraph, PROJECTED_TOPICS } from './projection.store';
@@ -13,7 +16,7 @@ export const PROJECTION_CONSUMER = 'knowledge.graph';
  * batch fails and is retried on the next wake-up, and nothing is lost. The graph's constraints and
  * indexes are created before the first event (retried until Neo4j answers).
  */
-export async function startProjection(deps: SubgraphDeps, graph: GraphClient): Promise<Consumer> {
+export async function startProjection(deps: ProjectionDeps, graph: GraphClient): Promise<Consumer> {
   let schema: Promise<void> | undefined;
   const ready = () =>
     (schema ??= ensureGraphSchema(graph).catch((err: unknown) => {
@@ -28,7 +31,7 @@ export async function startProjection(deps: SubgraphDeps, graph: GraphClient): P
     name: PROJECTION_CONSUMER,
     topics: PROJECTED_TOPICS,
     dataSource: deps.dataSource,
-    url: deps.env.DATABASE_URL,
+    url: deps.databaseUrl,
     log: deps.log,
     batchSize: 200,
     // One Neo4j transaction per batch of the log, not per event.
@@ -44,7 +47,7 @@ export async function startProjection(deps: SubgraphDeps, graph: GraphClient): P
  * the start, and applies every event again (a running subgraph's consumer takes part, one batch
  * at a time, under the offset's lock). Resolves once the graph has caught up with the log.
  */
-export async function rebuildGraph(deps: SubgraphDeps, graph: GraphClient): Promise<void> {
+export async function rebuildGraph(deps: ProjectionDeps, graph: GraphClient): Promise<void> {
   await ensureGraphSchema(graph);
   await deps.dataSource.transaction(async (m) => {
     // Holding the offset's lock while the graph empties: no batch of a running consumer lands
