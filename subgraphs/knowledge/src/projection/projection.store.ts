@@ -41,7 +41,21 @@ export function applyEvents(
     const after = (e: ProjectedEvent) =>
       Number(e.txId) > marker.tx || (Number(e.txId) === marker.tx && Number(e.id) > marker.eid);
     const fresh = events.filter(after);
-    for (const event of fresh) await applyOne(tx, event);
+    // Hires commute (counts add up, lastAt is a maximum): a run of task.completed events goes
+    // in one statement; everything else one by one, in log order.
+    let hires: PayloadOf<'task.completed'>[] = [];
+    const flushHires = async () => {
+      if (hires.length) await applyHires(tx, hires);
+      hires = [];
+    };
+    for (const event of fresh) {
+      if (event.topic === 'task.completed') hires.push(event.payload);
+      else {
+        await flushHires();
+        await applyOne(tx, event);
+      }
+    }
+    await flushHires();
     const last = fresh.at(-1);
     if (last)
       await tx.run(
@@ -68,7 +82,7 @@ async function applyOne(tx: GraphTx, event: ProjectedEvent): Promise<void> {
       await applyAgent(tx, event.payload);
       break;
     case 'task.completed':
-      await applyHire(tx, event.payload);
+      await applyHires(tx, [event.payload]);
       break;
     case 'review.submitted':
       await tx.run(
@@ -187,25 +201,35 @@ async function replaceLinks(
   }
 }
 
-async function applyHire(tx: GraphTx, p: PayloadOf<'task.completed'>) {
+async function applyHires(tx: GraphTx, hires: PayloadOf<'task.completed'>[]) {
   await tx.run(
-    `MERGE (u:User {id: $requesterId})
-     MERGE (a:Agent {id: $agentId}) ON CREATE SET a.published = false, a.hirers = 0
-     MERGE (u)-[h:HIRED]->(a) ON CREATE SET h.count = 0, a.hirers = coalesce(a.hirers, 0) + 1
-     SET h.count = h.count + 1,
-         h.lastAt = CASE WHEN h.lastAt IS NULL OR h.lastAt < datetime($at)
-                         THEN datetime($at) ELSE h.lastAt END`,
-    { requesterId: p.requesterId, agentId: p.agentId, at: p.completedAt },
+    `UNWIND $hires AS h
+     MERGE (u:User {id: h.requesterId})
+     MERGE (a:Agent {id: h.agentId}) ON CREATE SET a.published = false, a.hirers = 0
+     MERGE (u)-[r:HIRED]->(a) ON CREATE SET r.count = 0, a.hirers = coalesce(a.hirers, 0) + 1
+     SET r.count = r.count + 1,
+         r.lastAt = CASE WHEN r.lastAt IS NULL OR r.lastAt < datetime(h.at)
+                         THEN datetime(h.at) ELSE r.lastAt END`,
+    {
+      hires: hires.map((p) => ({
+        requesterId: p.requesterId,
+        agentId: p.agentId,
+        at: p.completedAt,
+      })),
+    },
   );
-  if (p.delegatedByAgentId && p.delegatedByAgentId !== p.agentId) {
+  const delegations = hires
+    .filter((p) => p.delegatedByAgentId && p.delegatedByAgentId !== p.agentId)
+    .map((p) => ({ from: p.delegatedByAgentId, to: p.agentId, at: p.completedAt }));
+  if (delegations.length)
     await tx.run(
-      `MERGE (d:Agent {id: $from}) ON CREATE SET d.published = false, d.hirers = 0
-       MERGE (a:Agent {id: $to}) ON CREATE SET a.published = false, a.hirers = 0
-       MERGE (d)-[r:DELEGATED_TO]->(a) ON CREATE SET r.count = 0
-       SET r.count = r.count + 1, r.lastAt = datetime($at)`,
-      { from: p.delegatedByAgentId, to: p.agentId, at: p.completedAt },
+      `UNWIND $delegations AS d
+       MERGE (f:Agent {id: d.from}) ON CREATE SET f.published = false, f.hirers = 0
+       MERGE (a:Agent {id: d.to}) ON CREATE SET a.published = false, a.hirers = 0
+       MERGE (f)-[r:DELEGATED_TO]->(a) ON CREATE SET r.count = 0
+       SET r.count = r.count + 1, r.lastAt = datetime(d.at)`,
+      { delegations },
     );
-  }
 }
 
 /**
