@@ -207,6 +207,141 @@ const demoAgents = (EXAMPLE: ExampleUrls): { by: DemoUser; input: Record<string,
   },
 ];
 
+/**
+ * Agents that overlap the catalogue above in skills, tags and category, so the knowledge graph
+ * has neighbours to show (`similarAgents`).
+ */
+const overlappingAgents = (
+  EXAMPLE: ExampleUrls,
+): { by: DemoUser; input: Record<string, unknown> }[] => {
+  const agent = (
+    by: DemoUser,
+    name: string,
+    description: string,
+    url: string,
+    category: string,
+    tags: string[],
+    priceCredits: number,
+    skills: [string, string][],
+  ) => ({
+    by,
+    input: {
+      name,
+      description,
+      url,
+      version: '1.0.0',
+      category,
+      tags,
+      priceCredits,
+      skills: skills.map(([id, skillName]) => ({
+        id,
+        name: skillName,
+        description: `${skillName}.`,
+        tags: [],
+        examples: [],
+      })),
+      capabilities: { streaming: true, pushNotifications: false, stateTransitionHistory: false },
+    },
+  });
+  return [
+    agent(
+      'lin',
+      'Paper Digest',
+      'Reads research papers and writes a cited one-page digest.',
+      EXAMPLE.worker,
+      'research',
+      ['research', 'summaries', 'papers'],
+      15,
+      [
+        ['brief', 'Research brief'],
+        ['digest', 'Summarize a paper'],
+      ],
+    ),
+    agent(
+      'ada',
+      'Market Analyst',
+      'Researches a market and sums up competitors, prices and trends.',
+      EXAMPLE.worker,
+      'research',
+      ['research', 'analytics', 'citations'],
+      35,
+      [
+        ['brief', 'Research brief'],
+        ['compare', 'Compare competitors'],
+      ],
+    ),
+    agent(
+      'lin',
+      'Data Storyteller',
+      'Queries your warehouse and writes the story the numbers tell.',
+      EXAMPLE.echo,
+      'data',
+      ['analytics', 'sql', 'summaries'],
+      20,
+      [
+        ['text-to-sql', 'Text to SQL'],
+        ['chart', 'Chart a table'],
+      ],
+    ),
+    agent(
+      'ada',
+      'Tone Checker',
+      'Checks that copy matches your brand voice and suggests edits.',
+      EXAMPLE.slowpoke,
+      'writing',
+      ['writing', 'editing', 'brand'],
+      6,
+      [
+        ['polish', 'Polish copy'],
+        ['tone', 'Check tone'],
+      ],
+    ),
+    agent(
+      'lin',
+      'Security Auditor',
+      'Audits a code base for vulnerabilities and writes a report.',
+      EXAMPLE.interviewer,
+      'coding',
+      ['security', 'code-review', 'audit'],
+      45,
+      [
+        ['review', 'Review a diff'],
+        ['threats', 'Threat model'],
+      ],
+    ),
+  ];
+};
+
+/**
+ * Other marketplace users, so the knowledge graph sees who hires what together
+ * (`hiredTogetherWith`, `me { recommendedAgents }`): sign-in details are not printed.
+ */
+const DEMO_CROWD = ['maya', 'omar', 'rhea', 'ivan', 'zoe'].map((n) => ({
+  key: n,
+  email: `${n}@crowd.agentry.dev`,
+  password: 'agentry-crowd',
+  name: `${n[0].toUpperCase()}${n.slice(1)} (demo crowd)`,
+}));
+
+/** [requester, agent name, review rating or 0 for none] — finished tasks of the crowd. */
+const CROWD_HIRES: [string, string, number][] = [
+  ['maya', 'Research Scout', 5],
+  ['maya', 'SQL Whisperer', 0],
+  ['maya', 'Code Reviewer', 5],
+  ['omar', 'Research Scout', 4],
+  ['omar', 'Copy Polisher', 5],
+  ['omar', 'Paper Digest', 5],
+  ['rhea', 'SQL Whisperer', 4],
+  ['rhea', 'Code Reviewer', 4],
+  ['rhea', 'Data Storyteller', 5],
+  ['ivan', 'Research Scout', 0],
+  ['ivan', 'Paper Digest', 4],
+  ['ivan', 'Market Analyst', 0],
+  ['zoe', 'Code Reviewer', 0],
+  ['zoe', 'Security Auditor', 5],
+  ['zoe', 'SQL Whisperer', 3],
+];
+
 /** [requester, agent name, question, answer, review rating, review title] */
 const DEMO_HISTORY: [DemoUser, string, string, string, number, string][] = [
   [
@@ -312,7 +447,17 @@ export async function seedDemo(
   examples: ExampleUrls,
   log: (line: string) => void = console.log,
   toolServers: Partial<Record<'calculator' | 'docstore' | 'slow' | 'flaky', string>> = {},
+  options: {
+    /**
+     * Also a crowd of users with hires and reviews, and agents that overlap the catalogue, so
+     * the knowledge graph has something to say (`npm start` sets it; tests that count the
+     * catalogue's ratings and tasks do not).
+     */
+    knowledgeDemo?: boolean;
+  } = {},
 ) {
+  const crowd = options.knowledgeDemo ? DEMO_CROWD : [];
+  const crowdHires = options.knowledgeDemo ? CROWD_HIRES : [];
   if (await signIn(gatewayUrl, 'admin')) return false;
   const session: Record<string, { token: string; id: string }> = {};
   for (const [key, u] of Object.entries(DEMO_USERS)) {
@@ -322,6 +467,14 @@ export async function seedDemo(
       { i: u },
     );
     session[key] = { token: d.signUp.token, id: d.signUp.user.id };
+  }
+  for (const u of crowd) {
+    const d = await must(
+      gatewayUrl,
+      'mutation($i: SignUpInput!) { signUp(input: $i) { token user { id } } }',
+      { i: { email: u.email, password: u.password, name: u.name } },
+    );
+    session[u.key] = { token: d.signUp.token, id: d.signUp.user.id };
   }
   await cli(
     'subgraphs/users/src/cli.ts',
@@ -347,7 +500,10 @@ export async function seedDemo(
     );
     agentIds[d.registerAgent.name] = d.registerAgent.id;
   }
-  const catalogue = demoAgents(examples);
+  const catalogue = [
+    ...demoAgents(examples),
+    ...(options.knowledgeDemo ? overlappingAgents(examples) : []),
+  ];
   for (const a of catalogue) {
     const d = await must(
       gatewayUrl,
@@ -358,7 +514,13 @@ export async function seedDemo(
     agentIds[d.createAgent.name] = d.createAgent.id;
   }
 
-  for (const [who, agent, question, answer, rating, title] of DEMO_HISTORY) {
+  const finishTask = async (
+    who: string,
+    agent: string,
+    question: string,
+    answer: string,
+    review?: { rating: number; title: string },
+  ) => {
     await eventually(`the tasks subgraph to learn about ${agent}`, async () => {
       try {
         await cli(
@@ -381,15 +543,39 @@ export async function seedDemo(
         return undefined;
       }
     });
+    if (!review) return;
     await eventually(`the reviews subgraph to see the finished task with ${agent}`, async () => {
       const r = await call(
         gatewayUrl,
         'mutation($a: ID!, $r: Int!, $t: String!, $b: String!) { reviewAgent(agentId: $a, rating: $r, title: $t, body: $b) { id } }',
-        { a: agentIds[agent], r: rating, t: title, b: `${title}. Asked: "${question}".` },
+        {
+          a: agentIds[agent],
+          r: review.rating,
+          t: review.title,
+          b: `${review.title}. Asked: "${question}".`,
+        },
         session[who].token,
       );
       return r.data?.reviewAgent ? true : undefined;
     });
+  };
+  for (const [who, agent, question, answer, rating, title] of DEMO_HISTORY)
+    await finishTask(who, agent, question, answer, { rating, title });
+  // The crowd's tasks, three at a time (each is one short CLI process).
+  for (let i = 0; i < crowdHires.length; i += 3) {
+    await Promise.all(
+      crowdHires
+        .slice(i, i + 3)
+        .map(([who, agent, rating]) =>
+          finishTask(
+            who,
+            agent,
+            `A demo task for ${agent}`,
+            'Done.',
+            rating ? { rating, title: rating >= 4 ? 'Worked well' : 'It was fine' } : undefined,
+          ),
+        ),
+    );
   }
   // MCP tool servers: the calculator is private to Ada with a grant for Grace, the docs are public.
   const tools: [keyof typeof toolServers, string, boolean, number][] = [
@@ -422,7 +608,7 @@ export async function seedDemo(
     session.admin.token,
   );
   log(
-    `demo data loaded: ${Object.keys(DEMO_USERS).length} users, ${REGISTERED.length + catalogue.length} agents, ${DEMO_HISTORY.length} finished tasks with reviews`,
+    `demo data loaded: ${Object.keys(DEMO_USERS).length + crowd.length} users, ${REGISTERED.length + catalogue.length} agents, ${DEMO_HISTORY.length + crowdHires.length} finished tasks, with reviews`,
   );
   return true;
 }

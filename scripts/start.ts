@@ -191,7 +191,9 @@ async function main() {
       onLine: printLine,
     });
     platform.gateway.exited.then(() => !stopping && void stop(1));
-    await seedDemo(platform.gatewayUrl, databaseUrl, exampleUrls, (l) => console.log(l), toolUrls);
+    await seedDemo(platform.gatewayUrl, databaseUrl, exampleUrls, (l) => console.log(l), toolUrls, {
+      knowledgeDemo: true,
+    });
     const grace = await signIn(platform.gatewayUrl, 'grace');
     const u = DEMO_USERS;
     console.log(`

@@ -78,6 +78,8 @@ const agentInput = (name: string) => ({
 const ROWS: Record<string, Row> = {
   'Query.agent': { access: 'anyone', vars: (fx) => ({ id: fx.agentId }) },
   'Query.agentFacets': { access: 'anyone', vars: () => ({}) },
+  'Query.knowledgeGraph': { access: 'anyone', vars: (fx) => ({ agentId: fx.agentId }) },
+  'Query.skills': { access: 'anyone', vars: () => ({}) },
   'Query.agents': { access: 'anyone', vars: () => ({}) },
   'Query.me': { access: 'anyone', vars: () => ({}) },
   'Query.myTasks': { access: 'user', vars: () => ({}) },

@@ -39,6 +39,7 @@ export const SUBGRAPH_SPECS = [
   subgraph('billing', 4003),
   subgraph('reviews', 4004),
   subgraph('tasks', 4005, { subscriptions: true, calls: ['billing'] }),
+  subgraph('knowledge', 4006),
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPH_SPECS)[number]['name'];

@@ -126,6 +126,11 @@ export const EVENT_CATALOGUE = {
       requesterId: id,
       providerId: id,
       completedAt: isoTime,
+      /**
+       * The agent that delegated this task (a workflow step run on its behalf), when one did;
+       * absent for tasks a user sent. The knowledge graph records it as DELEGATED_TO.
+       */
+      delegatedByAgentId: id.optional(),
     }),
   },
   'tool.call_settled': {
@@ -170,6 +175,11 @@ export type DomainEvent<T extends Topic = Topic> = {
 export type StoredEvent<T extends Topic = Topic> = {
   [K in T]: {
     id: string;
+    /**
+     * The id of the transaction that wrote it (xid8, as a decimal string): with `id`, the event's
+     * position in the log's commit-safe order `(txId, id)`, the order consumers apply events in.
+     */
+    txId: string;
     topic: K;
     key: string;
     payload: PayloadOf<K>;

@@ -18,7 +18,13 @@ export interface ConsumerOptions<T extends Topic> {
    * once, whatever crashes or replicas do. An event whose payload does not match its schema is
    * logged and skipped: retried forever, it would block every later one.
    */
-  handle: (event: StoredEvent<T>, manager: EntityManager) => Promise<void>;
+  handle?: (event: StoredEvent<T>, manager: EntityManager) => Promise<void>;
+  /**
+   * Instead of `handle`: applies a whole batch (in log order, never empty) at once, in the same
+   * transaction that advances the offset — for consumers that write to another store, where one
+   * write per batch is much cheaper than one per event.
+   */
+  handleBatch?: (events: StoredEvent<T>[], manager: EntityManager) => Promise<void>;
   /** Safety-net poll interval when no notification arrives (default 2000 ms). */
   pollMs?: number;
   batchSize?: number;
@@ -54,6 +60,8 @@ export async function startConsumer<T extends Topic>(
 ): Promise<Consumer> {
   const { dataSource, log, name } = options;
   const batchSize = options.batchSize ?? 200;
+  if (!options.handle === !options.handleBatch)
+    throw new Error(`consumer ${name}: give exactly one of handle and handleBatch`);
   await dataSource.query(
     'INSERT INTO events.consumers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING',
     [name],
@@ -76,6 +84,7 @@ export async function startConsumer<T extends Topic>(
           LIMIT $4`,
         [offset.tx_id, offset.last_id, options.topics, batchSize],
       );
+      const batch: StoredEvent<T>[] = [];
       for (const r of rows) {
         const topic = r.topic as T;
         const parsed = parsePayload(topic, r.payload);
@@ -88,14 +97,17 @@ export async function startConsumer<T extends Topic>(
         }
         const event = {
           id: String(r.id),
+          txId: r.tx_id,
           topic,
           key: r.key,
           payload: parsed.payload,
           producer: r.producer,
           createdAt: r.created_at,
         } as StoredEvent<T>;
-        await options.handle(event, m);
+        if (options.handle) await options.handle(event, m);
+        else batch.push(event);
       }
+      if (options.handleBatch && batch.length) await options.handleBatch(batch, m);
       const last = rows.at(-1);
       if (last) {
         await m.query(

@@ -5,6 +5,7 @@ import { graphql } from '../gql';
 import { Empty, ErrorNotice, Loading, SignInFirst } from '../components/status';
 import { credits, formatDate, stars } from '../format';
 import { useSession } from '../session';
+import { KnowledgeGraphSection } from './knowledge-graph';
 
 /** Everything the agent page shows, with the viewer's wallet: one request. */
 const AgentPageQuery = graphql(`
@@ -352,6 +353,7 @@ export function AgentPage({ slug }: { slug: string }) {
               </ul>
             )}
           </section>
+          <KnowledgeGraphSection agentId={a.id} />
         </div>
         <aside>
           {session ? (
