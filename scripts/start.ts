@@ -8,6 +8,7 @@ import {
   neo4jEnv,
   neo4jUnavailableReason,
   portInUse,
+  REPO_ROOT,
   startEmbeddedPostgres,
   startNeo4jIfPossible,
   startPlatform,
@@ -35,7 +36,7 @@ import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
  * here) in .agentry/neo4j (set NEO4J_URL to use another server), secrets are generated once into
  * .agentry/secrets.json, demo data is loaded on the first run. Ctrl-C stops everything.
  */
-const root = path.join(__dirname, '..');
+const root = REPO_ROOT;
 /** Where data and secrets are kept (default `.agentry`; tests give each run its own). */
 const stateDir = path.resolve(root, process.env.AGENTRY_STATE_DIR ?? '.agentry');
 /**
