@@ -47,7 +47,12 @@ export default tseslint.config(
   },
   {
     // The CommonJS preload that registers swc for `node -r`, the build and the compiled start.
-    files: ['scripts/register.js', 'scripts/build.js', 'scripts/start-compiled.js'],
+    files: [
+      'scripts/register.js',
+      'scripts/build.js',
+      'scripts/start-compiled.js',
+      'bench/stock-gateway.js',
+    ],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

@@ -11,8 +11,11 @@ const REGISTER = path.join(REPO_ROOT, 'scripts', 'register.js');
  * `dist/`); the services it starts then run compiled too, with plain `node`. Tests load devstack
  * from source and start the services from TypeScript through @swc-node/register (the same
  * transform `npm run build` applies), so they need no build step and see edits at once.
+ * `AGENTRY_RUN_COMPILED=1` starts compiled services from a TypeScript process (benchmarks; run
+ * `npm run build` first).
  */
-export const RUNS_COMPILED = path.extname(__filename) === '.js';
+export const RUNS_COMPILED =
+  path.extname(__filename) === '.js' || process.env.AGENTRY_RUN_COMPILED === '1';
 
 /** The export condition that resolves `@agentry/*` packages to their `dist/` (see scripts/build.js). */
 export const DIST_CONDITION = '--conditions=agentry-dist';
