@@ -51,6 +51,21 @@ const shifted = <K extends string>(ports: Record<K, number>) =>
   >;
 const started = Date.now();
 
+/**
+ * Memory (docs/BENCHMARKS.md, "Memory of npm start"): a young generation of 4 MB semi-spaces
+ * instead of 16 (what an idle service keeps committed; scavenges stay short under load), two
+ * malloc arenas per process instead of eight per core, and a 256 MB Neo4j heap that the serial
+ * collector gives back once free (a development database). Each can be overridden.
+ */
+const SERVICE_NODE_ARGS = (process.env.AGENTRY_SERVICE_NODE_ARGS ?? '--max-semi-space-size=4')
+  .split(/\s+/)
+  .filter(Boolean);
+const SERVICE_ENV: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+const NEO4J_HEAP = process.env.AGENTRY_NEO4J_HEAP ?? '256m';
+const NEO4J_JAVA_OPTS =
+  process.env.AGENTRY_NEO4J_JAVA_OPTS ??
+  '-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -Xss512k';
+
 function loadSecrets(): Promise<PlatformSecrets> | PlatformSecrets {
   const file = path.join(stateDir, 'secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as PlatformSecrets;
@@ -148,6 +163,8 @@ async function main() {
     : startNeo4jIfPossible({
         dataDir: path.join(stateDir, 'neo4j'),
         port: Number(process.env.AGENTRY_NEO4J_PORT ?? 7687) + portOffset,
+        heap: NEO4J_HEAP,
+        env: { ...process.env, AGENTRY_NEO4J_JAVA_OPTS: NEO4J_JAVA_OPTS },
         onLog: (line) => {
           if (!/^NEO4J_(READY|STOPPED)/.test(line)) printLine('neo4j', line);
         },
@@ -188,7 +205,8 @@ async function main() {
       secrets,
       ports: servicePorts,
       // The knowledge subgraph finds Neo4j here; without it, its fields answer an error.
-      env: graph.server ? neo4jEnv(graph.server) : {},
+      env: { ...SERVICE_ENV, ...(graph.server ? neo4jEnv(graph.server) : {}) },
+      nodeArgs: SERVICE_NODE_ARGS,
       onLine: printLine,
     });
     platform.gateway.exited.then(() => !stopping && void stop(1));
