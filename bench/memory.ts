@@ -9,8 +9,8 @@ import { portInUse, REPO_ROOT } from '@agentry/devstack';
 /**
  * P8: the memory `npm start` holds once started and idle. Runs the command of package.json's
  * `start` script (or `start:dev`, the TypeScript-through-swc start, with `--dev`) with its own
- * state folder and shifted ports, waits until it is ready and its processes are idle (their CPU
- * together below 3% of a core over 2 s), then reads every process it started from /proc (found by
+ * state folder and shifted ports, waits until it is ready, 20 s more, and until its processes are
+ * idle (their CPU together below 3% of a core over 2 s), then reads every process it started from /proc (found by
  * a marker in their environment): RSS (what the goal counts; PostgreSQL's shared buffers count once
  * per backend in it) and PSS (shared pages divided among their users, so the sum is honest).
  * `npm` itself is not in the sum: run through `npm start`, add its own process (about 60 MB).
@@ -19,6 +19,7 @@ import { portInUse, REPO_ROOT } from '@agentry/devstack';
  */
 const dev = process.argv.includes('--dev');
 const script = dev ? 'start:dev' : 'start';
+const SETTLE_MS = 20_000;
 
 /**
  * The processes carrying `marker` in their environment, and their descendants (PostgreSQL's
@@ -122,7 +123,9 @@ async function main() {
       await sleep(200);
     }
     const readyS = ((Date.now() - t0) / 1000).toFixed(1);
-    // Idle: the processes together used less than 3% of a core over the last 2 s (max 90 s).
+    // Idle: 20 s after ready (PostgreSQL pools close connections idle for 10 s), and the
+    // processes together used less than 3% of a core over the last 2 s (at most 90 s more).
+    await sleep(SETTLE_MS);
     const idleBy = Date.now() + 90_000;
     for (;;) {
       const pids = marked(marker);

@@ -14,26 +14,27 @@ const ROOT = path.join(__dirname, '..');
 const STAMP = '.build-stamp.json';
 
 /** Each unit: a source folder, its output folder, and whether subfolders count. */
-function units() {
+function units(root) {
   const list = [];
   for (const group of ['packages', 'subgraphs', 'examples']) {
-    for (const name of fs.readdirSync(path.join(ROOT, group))) {
-      const dir = path.join(ROOT, group, name);
+    if (!fs.existsSync(path.join(root, group))) continue;
+    for (const name of fs.readdirSync(path.join(root, group))) {
+      const dir = path.join(root, group, name);
       if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'src')))
         list.push({ src: path.join(dir, 'src'), out: path.join(dir, 'dist'), deep: true });
     }
   }
   list.push({
-    src: path.join(ROOT, 'gateway', 'src'),
-    out: path.join(ROOT, 'gateway', 'dist'),
+    src: path.join(root, 'gateway', 'src'),
+    out: path.join(root, 'gateway', 'dist'),
     deep: true,
   });
   list.push({
-    src: path.join(ROOT, 'scripts'),
-    out: path.join(ROOT, 'scripts', 'dist'),
+    src: path.join(root, 'scripts'),
+    out: path.join(root, 'scripts', 'dist'),
     deep: false,
   });
-  return list;
+  return list.filter((u) => fs.existsSync(u.src));
 }
 
 function sources(dir, deep, rel = '') {
@@ -69,7 +70,11 @@ const mtime = (file) => {
   }
 };
 
-function build({ force = false, log = console.log } = {}) {
+/**
+ * Compiles what is out of date under `root` (default: this checkout); returns how many files
+ * were compiled and how many stale outputs removed.
+ */
+function build({ force = false, log = console.log, root = ROOT } = {}) {
   // Loaded only when something is compiled: the transform's options, and what decides staleness.
   const {
     readDefaultTsConfig,
@@ -84,7 +89,7 @@ function build({ force = false, log = console.log } = {}) {
   const started = Date.now();
   let compiled = 0;
   let removed = 0;
-  for (const unit of units()) {
+  for (const unit of units(root)) {
     const stampFile = path.join(unit.out, STAMP);
     let sameOptions = false;
     try {
