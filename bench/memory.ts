@@ -15,11 +15,14 @@ import { portInUse, REPO_ROOT } from '@agentry/devstack';
  * per backend in it) and PSS (shared pages divided among their users, so the sum is honest).
  * `npm` itself is not in the sum: run through `npm start`, add its own process (about 60 MB).
  *
- *   node -r ./scripts/register.js bench/memory.ts [--dev] [--keep-state]
+ *   node -r ./scripts/register.js bench/memory.ts [--dev] [--keep-state] [--repo <checkout>]
  */
 const dev = process.argv.includes('--dev');
 const script = dev ? 'start:dev' : 'start';
 const SETTLE_MS = 20_000;
+/** Another checkout to measure (e.g. a worktree of an older commit), default this one. */
+const repoArg = process.argv.indexOf('--repo');
+const ROOT = repoArg > 0 ? path.resolve(process.argv[repoArg + 1]) : REPO_ROOT;
 
 /**
  * The processes carrying `marker` in their environment, and their descendants (PostgreSQL's
@@ -78,13 +81,13 @@ function describe(cmd: string[]): string {
   if (exe.startsWith('postgres')) return `postgres ${cmd.slice(1).join(' ').slice(0, 40)}`;
   const entry = cmd.find((a) => /\.(ts|js)$/.test(a) && !a.endsWith('register.js'));
   if (!entry) return cmd.join(' ').slice(0, 60);
-  const rel = path.relative(REPO_ROOT, entry);
+  const rel = path.relative(ROOT, entry);
   const m = /^(subgraphs\/\w+|gateway)\//.exec(rel);
   return m ? m[1].replace('subgraphs/', '') : rel;
 }
 
 async function main() {
-  const command = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts[
+  const command = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts[
     script
   ] as string;
   const [exe, ...args] = command.split(/\s+/);
@@ -102,7 +105,7 @@ async function main() {
   mkdirSync(stateDir, { recursive: true, mode: 0o755 });
   const marker = randomUUID();
   const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
+    cwd: ROOT,
     env: {
       ...process.env,
       AGENTRY_STATE_DIR: stateDir,
