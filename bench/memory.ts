@@ -81,7 +81,7 @@ function describe(cmd: string[]): string {
   if (exe.startsWith('postgres')) return `postgres ${cmd.slice(1).join(' ').slice(0, 40)}`;
   const entry = cmd.find((a) => /\.(ts|js)$/.test(a) && !a.endsWith('register.js'));
   if (!entry) return cmd.join(' ').slice(0, 60);
-  const rel = path.relative(ROOT, entry);
+  const rel = path.relative(ROOT, path.resolve(ROOT, entry));
   const m = /^(subgraphs\/\w+|gateway)\//.exec(rel);
   return m ? m[1].replace('subgraphs/', '') : rel;
 }
