@@ -21,6 +21,7 @@ import {
 } from '@agentry/devstack';
 import { startExampleAgents } from '@agentry/example-agents';
 import { seedDemo, signIn, type ExampleUrls } from '../scripts/seed';
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from '../scripts/service-settings';
 import { BENCH_GATEWAY_ENV, gql } from './common';
 
 /**
@@ -227,8 +228,9 @@ async function main() {
   const platform = await startPlatform({
     databaseUrl: pg.url,
     secrets,
-    env: { LOG_LEVEL: 'warn' },
+    env: { ...SERVICE_ENV, LOG_LEVEL: 'warn' },
     serviceEnv: { gateway: BENCH_GATEWAY_ENV },
+    nodeArgs: SERVICE_NODE_ARGS,
   }).catch(async (err) => {
     await pg.stop();
     throw err;

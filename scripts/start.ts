@@ -29,6 +29,7 @@ import {
   type RunningExampleMcpServer,
 } from '@agentry/example-mcp';
 import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from './service-settings';
 
 /**
  * `npm start`: the whole platform on one machine with no configuration. Embedded PostgreSQL keeps
@@ -51,16 +52,7 @@ const shifted = <K extends string>(ports: Record<K, number>) =>
   >;
 const started = Date.now();
 
-/**
- * Memory (docs/BENCHMARKS.md, "Memory of npm start"): a young generation of 4 MB semi-spaces
- * instead of 16 (what an idle service keeps committed; scavenges stay short under load), two
- * malloc arenas per process instead of eight per core, and a 256 MB Neo4j heap that the serial
- * collector gives back once free (a development database). Each can be overridden.
- */
-const SERVICE_NODE_ARGS = (process.env.AGENTRY_SERVICE_NODE_ARGS ?? '--max-semi-space-size=4')
-  .split(/\s+/)
-  .filter(Boolean);
-const SERVICE_ENV: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+/** Neo4j for npm start: see docs/BENCHMARKS.md, "Memory of npm start". */
 const NEO4J_HEAP = process.env.AGENTRY_NEO4J_HEAP ?? '256m';
 const NEO4J_JAVA_OPTS =
   process.env.AGENTRY_NEO4J_JAVA_OPTS ??
