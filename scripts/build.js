@@ -3,7 +3,7 @@
 // scripts into `scripts/dist/`. It uses the very transform the tests run through
 // (@swc-node/register's: tsconfig.swc.json turned into swc options, decorator metadata kept), so
 // compiled and tested code are the same code; type checking stays with `npm run typecheck`.
-// Up to date (every output newer than its source and made with the same options) means nothing
+// Up to date (every output stamped with its source's mtime and made with the same options) means nothing
 // is written; outputs whose source is gone are removed. `--force` rebuilds everything.
 // Compiled code resolves `@agentry/*` to `dist/` through the `agentry-dist` export condition
 // (`node --conditions=agentry-dist`); without it, the packages still resolve to their sources.
@@ -83,6 +83,7 @@ function build({ force = false, log = console.log, root = ROOT } = {}) {
   const configFile = path.join(ROOT, 'tsconfig.swc.json');
   const options = readDefaultTsConfig(configFile);
   options.module = 1; // CommonJS, as @swc-node/register sets it
+  delete options.files; // every .ts under the checkout: not an option of the transform
   const swcVersion = require('@swc/core/package.json').version;
   const key = JSON.stringify({ swcVersion, options, config: fs.readFileSync(configFile, 'utf8') });
   let transformSync;
@@ -103,7 +104,10 @@ function build({ force = false, log = console.log, root = ROOT } = {}) {
       const outRel = rel.replace(/\.tsx?$/, '.js');
       const outFile = path.join(unit.out, outRel);
       wanted.add(outRel).add(`${outRel}.map`);
-      if (sameOptions && mtime(outFile) >= mtime(srcFile)) continue;
+      // Each output carries its source's mtime: any other mtime (an edit, a checkout, a copy of
+      // an older file) means it is stale.
+      const srcMtime = mtime(srcFile);
+      if (sameOptions && Math.abs(mtime(outFile) - srcMtime) < 1) continue;
       transformSync ??= require('@swc-node/core').transformSync;
       const { code, map } = transformSync(
         fs.readFileSync(srcFile, 'utf8'),
@@ -120,6 +124,7 @@ function build({ force = false, log = console.log, root = ROOT } = {}) {
         fs.writeFileSync(`${outFile}.map`, JSON.stringify(m));
       }
       fs.writeFileSync(outFile, `${code}\n//# sourceMappingURL=${path.basename(outFile)}.map\n`);
+      fs.utimesSync(outFile, Date.now() / 1000, srcMtime / 1000);
       compiled++;
     }
     for (const rel of outputs(unit.out)) {

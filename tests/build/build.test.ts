@@ -65,6 +65,9 @@ export { twice } from './nested/twice';
     utimesSync(path.join(src, 'nested', 'twice.ts'), later, later);
     assert.deepEqual(build(quiet), { compiled: 1, removed: 0 });
     assert.deepEqual(build(quiet), { compiled: 0, removed: 0 });
+    // A new file is one more to compile, not a reason to compile everything again.
+    writeFileSync(path.join(src, 'nested', 'three.ts'), 'export const three = 3;\n');
+    assert.deepEqual(build(quiet), { compiled: 1, removed: 0 });
   });
 
   it('removes the output of a deleted source', () => {
@@ -75,7 +78,8 @@ export { twice } from './nested/twice';
       new Date(Date.now() + 10_000),
       new Date(Date.now() + 10_000),
     );
-    assert.deepEqual(build(quiet), { compiled: 1, removed: 2 });
+    rmSync(path.join(src, 'nested', 'three.ts'));
+    assert.deepEqual(build(quiet), { compiled: 1, removed: 4 });
     assert.ok(!existsSync(path.join(dist, 'nested', 'twice.js')));
     assert.match(readFileSync(path.join(dist, 'index.js'), 'utf8'), /one = 1/);
   });
