@@ -3,6 +3,7 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   utimesSync,
@@ -82,5 +83,27 @@ export { twice } from './nested/twice';
     assert.deepEqual(build(quiet), { compiled: 1, removed: 4 });
     assert.ok(!existsSync(path.join(dist, 'nested', 'twice.js')));
     assert.match(readFileSync(path.join(dist, 'index.js'), 'utf8'), /one = 1/);
+  });
+});
+
+describe('the workspace packages', () => {
+  it('resolve to their build under --conditions=agentry-dist (what npm start runs)', () => {
+    const missing: string[] = [];
+    for (const group of ['packages', 'examples']) {
+      for (const name of readdirSync(path.join(REPO_ROOT, group))) {
+        const file = path.join(REPO_ROOT, group, name, 'package.json');
+        if (!existsSync(file)) continue;
+        const pkg = JSON.parse(readFileSync(file, 'utf8'));
+        // Only what services import: a package whose entry is its src/index.ts.
+        if (pkg.main !== 'src/index.ts') continue;
+        if (pkg.exports?.['.']?.['agentry-dist'] !== './dist/index.js')
+          missing.push(`${group}/${name}`);
+      }
+    }
+    assert.deepEqual(
+      missing,
+      [],
+      'add "exports": { ".": { "agentry-dist": "./dist/index.js", "default": "./src/index.ts" } } (docs/DEVELOPING.md, "Compiled services")',
+    );
   });
 });
