@@ -46,11 +46,22 @@ export default tseslint.config(
     },
   },
   {
-    // The CommonJS preload that registers swc for `node -r`.
-    files: ['scripts/register.js'],
+    // The CommonJS preload that registers swc for `node -r`, the build and the compiled start.
+    files: [
+      'scripts/register.js',
+      'scripts/build.js',
+      'scripts/start-compiled.js',
+      'bench/stock-gateway.js',
+    ],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', process: 'readonly', __dirname: 'readonly' },
+      globals: {
+        require: 'readonly',
+        process: 'readonly',
+        __dirname: 'readonly',
+        module: 'writable',
+        console: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

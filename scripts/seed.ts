@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import { graphqlRequest } from '@agentry/core';
-import path from 'node:path';
+import { nodeArgsFor, REPO_ROOT } from '@agentry/devstack';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const root = path.join(__dirname, '..');
+const root = REPO_ROOT;
 
 /** Demo accounts printed by `npm start` (development data only). */
 export const DEMO_USERS = {
@@ -414,7 +414,7 @@ async function eventually<T>(what: string, attempt: () => Promise<T | undefined>
 const cli = (entry: string, args: string[], databaseUrl: string) =>
   run(
     process.execPath,
-    ['-r', path.join(root, 'scripts', 'register.js'), path.join(root, entry), ...args],
+    [...nodeArgsFor(entry), ...args],
     {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl },

@@ -8,6 +8,7 @@ import {
   neo4jEnv,
   neo4jUnavailableReason,
   portInUse,
+  REPO_ROOT,
   startEmbeddedPostgres,
   startNeo4jIfPossible,
   startPlatform,
@@ -28,6 +29,7 @@ import {
   type RunningExampleMcpServer,
 } from '@agentry/example-mcp';
 import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
+import { SERVICE_ENV, SERVICE_NODE_ARGS } from './service-settings';
 
 /**
  * `npm start`: the whole platform on one machine with no configuration. Embedded PostgreSQL keeps
@@ -35,7 +37,7 @@ import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from './seed';
  * here) in .agentry/neo4j (set NEO4J_URL to use another server), secrets are generated once into
  * .agentry/secrets.json, demo data is loaded on the first run. Ctrl-C stops everything.
  */
-const root = path.join(__dirname, '..');
+const root = REPO_ROOT;
 /** Where data and secrets are kept (default `.agentry`; tests give each run its own). */
 const stateDir = path.resolve(root, process.env.AGENTRY_STATE_DIR ?? '.agentry');
 /**
@@ -49,6 +51,12 @@ const shifted = <K extends string>(ports: Record<K, number>) =>
     number
   >;
 const started = Date.now();
+
+/** Neo4j for npm start: see docs/BENCHMARKS.md, "Memory of npm start". */
+const NEO4J_HEAP = process.env.AGENTRY_NEO4J_HEAP ?? '256m';
+const NEO4J_JAVA_OPTS =
+  process.env.AGENTRY_NEO4J_JAVA_OPTS ??
+  '-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:ReservedCodeCacheSize=48m -Xss512k';
 
 function loadSecrets(): Promise<PlatformSecrets> | PlatformSecrets {
   const file = path.join(stateDir, 'secrets.json');
@@ -147,6 +155,8 @@ async function main() {
     : startNeo4jIfPossible({
         dataDir: path.join(stateDir, 'neo4j'),
         port: Number(process.env.AGENTRY_NEO4J_PORT ?? 7687) + portOffset,
+        heap: NEO4J_HEAP,
+        env: { ...process.env, AGENTRY_NEO4J_JAVA_OPTS: NEO4J_JAVA_OPTS },
         onLog: (line) => {
           if (!/^NEO4J_(READY|STOPPED)/.test(line)) printLine('neo4j', line);
         },
@@ -187,7 +197,8 @@ async function main() {
       secrets,
       ports: servicePorts,
       // The knowledge subgraph finds Neo4j here; without it, its fields answer an error.
-      env: graph.server ? neo4jEnv(graph.server) : {},
+      env: { ...SERVICE_ENV, ...(graph.server ? neo4jEnv(graph.server) : {}) },
+      nodeArgs: SERVICE_NODE_ARGS,
       onLine: printLine,
     });
     platform.gateway.exited.then(() => !stopping && void stop(1));

@@ -15,6 +15,18 @@ import { portInUse, REPO_ROOT } from '@agentry/devstack';
  */
 const STOP_WITHIN_MS = 10_000;
 
+/**
+ * Exactly what `npm start` runs (package.json's `start` script, a plain `node` command), without
+ * npm in between: the build (skipped when up to date), then the compiled platform.
+ */
+const NPM_START_ARGS = (() => {
+  const command: string = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'))
+    .scripts.start;
+  const [exe, ...args] = command.split(/\s+/);
+  assert.equal(exe, 'node', `npm start is a plain node command: ${command}`);
+  return args;
+})();
+
 /** The pids of live processes whose environment carries `marker`. */
 function processesWith(marker: string): number[] {
   const pids: number[] = [];
@@ -35,7 +47,9 @@ async function freeOffset(): Promise<number> {
   // Every fixed port (4000-4204, Neo4j's 7687, PostgreSQL's 54329) shifted by the offset must be free.
   for (let attempt = 0; attempt < 20; attempt++) {
     const offset = 5000 + Math.floor(Math.random() * 60) * 100;
-    const probes = [4000, 4001, 4005, 4101, 4105, 4201, 4204, 7687, 54329].map((p) => portInUse(p + offset));
+    const probes = [4000, 4001, 4005, 4101, 4105, 4201, 4204, 7687, 54329].map((p) =>
+      portInUse(p + offset),
+    );
     if (!(await Promise.all(probes)).some(Boolean)) return offset;
   }
   throw new Error('no free port range for a second platform');
@@ -51,7 +65,7 @@ interface Run {
 
 function start(stateDir: string, offset: number): Run {
   const marker = `AGENTRY_RUN_MARK=${randomUUID()}`;
-  const child = spawn(process.execPath, ['-r', './scripts/register.js', 'scripts/start.ts'], {
+  const child = spawn(process.execPath, NPM_START_ARGS, {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
@@ -65,7 +79,9 @@ function start(stateDir: string, offset: number): Run {
   let text = '';
   child.stdout!.on('data', (c: Buffer) => (text += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (text += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   return {
     child,
     marker,
@@ -94,7 +110,11 @@ async function stopAndMeasure(run: Run, signal: NodeJS.Signals): Promise<number>
   const left = processesWith(run.marker);
   const elapsed = Date.now() - t0;
   for (const pid of left) process.kill(pid, 'SIGKILL');
-  assert.deepEqual(left, [], `processes left behind after ${signal}:\n${run.output().slice(-3000)}`);
+  assert.deepEqual(
+    left,
+    [],
+    `processes left behind after ${signal}:\n${run.output().slice(-3000)}`,
+  );
   assert.ok(
     run.child.exitCode !== null || run.child.signalCode !== null,
     'npm start itself exited',
@@ -109,6 +129,23 @@ describe('npm start and stop', { timeout: 15 * 60_000 }, () => {
   it('stops everything within 10 s of Ctrl-C right after it is ready', async () => {
     const run = start(stateDir, await freeOffset());
     await ready(run);
+    // npm start runs compiled JavaScript with plain node: no process of it has swc (the
+    // TypeScript runner) loaded, and every service runs its dist/ build.
+    const node = processesWith(run.marker).filter((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(process.execPath),
+    );
+    assert.ok(node.length >= 7, `npm start itself, five subgraphs and the gateway: ${node}`);
+    for (const pid of node) {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      assert.doesNotMatch(readFileSync(`/proc/${pid}/maps`, 'utf8'), /swc/, `swc in ${cmdline}`);
+      assert.doesNotMatch(cmdline, /register\.js|\.ts\b/, cmdline);
+    }
+    const services = node.map((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    for (const entry of ['gateway/dist/index.js', 'subgraphs/users/dist/index.js'])
+      assert.ok(
+        services.some((c) => c.includes(entry)),
+        `${entry} runs: ${services.join('\n')}`,
+      );
     const elapsed = await stopAndMeasure(run, 'SIGINT');
     assert.ok(elapsed < STOP_WITHIN_MS, `took ${elapsed} ms`);
   });
@@ -117,6 +154,8 @@ describe('npm start and stop', { timeout: 15 * 60_000 }, () => {
     for (const afterMs of [500, 2500, 5000]) {
       const run = start(stateDir, await freeOffset());
       await new Promise((r) => setTimeout(r, afterMs));
+      // Built by the first start: later ones reuse the build.
+      assert.doesNotMatch(run.output(), /build: compiled/);
       const elapsed = await stopAndMeasure(run, 'SIGINT');
       assert.ok(elapsed < STOP_WITHIN_MS, `Ctrl-C after ${afterMs} ms: took ${elapsed} ms`);
     }
@@ -126,7 +165,9 @@ describe('npm start and stop', { timeout: 15 * 60_000 }, () => {
     const run = start(stateDir, await freeOffset());
     await ready(run);
     let loading = true;
-    const query = JSON.stringify({ query: '{ agents(first: 20) { edges { node { name provider { name } } } } }' });
+    const query = JSON.stringify({
+      query: '{ agents(first: 20) { edges { node { name provider { name } } } } }',
+    });
     const load = Promise.all(
       Array.from({ length: 20 }, async () => {
         while (loading)

@@ -45,6 +45,8 @@ export interface StartPlatformOptions {
   /** Extra environment per service. */
   serviceEnv?: Partial<Record<SubgraphName | 'gateway', NodeJS.ProcessEnv>>;
   onLine?: (service: string, line: string) => void;
+  /** Node flags for every service process (e.g. `--max-semi-space-size=4`, npm start). */
+  nodeArgs?: string[];
 }
 
 export interface Platform {
@@ -86,6 +88,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       env: { ...env, ...options.serviceEnv?.[name], ...extra },
       readyPath: '/ready',
       onLine: options.onLine,
+      nodeArgs: options.nodeArgs,
     });
   const startGateway = (port: number, extra: NodeJS.ProcessEnv = {}) =>
     startService({
@@ -100,6 +103,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Plat
       },
       readyPath: '/ready',
       onLine: options.onLine,
+      nodeArgs: options.nodeArgs,
     });
   const replicas: ServiceProcess[] = [];
 

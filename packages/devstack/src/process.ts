@@ -6,6 +6,35 @@ import { trackChild } from './children';
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
 const REGISTER = path.join(REPO_ROOT, 'scripts', 'register.js');
 
+/**
+ * Whether this process runs the compiled build (`npm start`: devstack itself loaded from
+ * `dist/`); the services it starts then run compiled too, with plain `node`. Tests load devstack
+ * from source and start the services from TypeScript through @swc-node/register (the same
+ * transform `npm run build` applies), so they need no build step and see edits at once.
+ * `AGENTRY_RUN_COMPILED=1` starts compiled services from a TypeScript process (benchmarks; run
+ * `npm run build` first).
+ */
+export const RUNS_COMPILED =
+  path.extname(__filename) === '.js' || process.env.AGENTRY_RUN_COMPILED === '1';
+
+/** The export condition that resolves `@agentry/*` packages to their `dist/` (see scripts/build.js). */
+export const DIST_CONDITION = '--conditions=agentry-dist';
+
+/**
+ * Node's arguments to run a TypeScript entry point (relative to the repository root): its
+ * compiled `dist/` twin when this process runs compiled, else the source through swc.
+ */
+export function nodeArgsFor(entry: string, compiled = RUNS_COMPILED): string[] {
+  if (!compiled) return ['-r', REGISTER, path.join(REPO_ROOT, entry)];
+  // `<package>/src/x.ts` -> `<package>/dist/x.js`; `scripts/x.ts` -> `scripts/dist/x.js`.
+  const js = (
+    /(^|\/)src\//.test(entry)
+      ? entry.replace(/(^|\/)src\//, '$1dist/')
+      : path.join(path.dirname(entry), 'dist', path.basename(entry))
+  ).replace(/\.tsx?$/, '.js');
+  return [DIST_CONDITION, path.join(REPO_ROOT, js)];
+}
+
 export interface ServiceProcess {
   name: string;
   port: number;
@@ -37,6 +66,8 @@ export interface StartServiceOptions {
   /** How long to wait for readiness (default 60 s: a cold start compiles TypeScript). */
   timeoutMs?: number;
   args?: string[];
+  /** Node flags before the entry point (e.g. heap sizes). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -51,7 +82,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   const child = trackChild(
     spawn(
       process.execPath,
-      ['-r', REGISTER, path.join(REPO_ROOT, options.entry), ...(options.args ?? [])],
+      [...(options.nodeArgs ?? []), ...nodeArgsFor(options.entry), ...(options.args ?? [])],
       {
         cwd: REPO_ROOT,
         env: { ...options.env, PORT: String(options.port), [WATCH_PARENT_ENV]: '1' },
