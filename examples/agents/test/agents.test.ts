@@ -184,8 +184,8 @@ describe('run.ts', () => {
 
   it('serves all agents and stops cleanly on SIGINT', { timeout: 30_000 }, async () => {
     const script = run(['all', '--port', '0']);
-    const urls = await script.listening(5);
-    assert.equal(new Set(urls).size, 5);
+    const urls = await script.listening(EXAMPLE_AGENT_NAMES.length);
+    assert.equal(new Set(urls).size, EXAMPLE_AGENT_NAMES.length);
     script.child.kill('SIGINT');
     assert.equal(await script.exited, 0);
     for (const url of urls) assert.equal(await portIsOpen(Number(new URL(url).port)), false);

@@ -91,7 +91,7 @@ describe('@agentry/client', { timeout: 240_000 }, () => {
         Array.from({ length: 4 + rest.length }, (_, i) => i + 1),
       );
       const me = await agentry.me();
-      assert.equal(me?.wallet.held, 0);
+      assert.equal(me?.wallet?.held, 0);
       await assert.rejects(
         agentry.request((await import('@agentry/client')).TaskDocument, { id: 'not-a-task-id' }),
         (e: unknown) => e instanceof AgentryError && e.code === 'BAD_USER_INPUT',

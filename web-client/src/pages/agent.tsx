@@ -111,7 +111,7 @@ type ReviewEdges = {
       title: string;
       body: string;
       updatedAt: string;
-      author: { name: string };
+      author: { name: string } | null;
     };
   }[];
   pageInfo: { hasNextPage: boolean; endCursor?: string | null };
@@ -128,7 +128,7 @@ function ReviewList({ page }: { page: ReviewEdges }) {
           </p>
           {r.body && <p>{r.body}</p>}
           <p className="by">
-            {r.author.name} · {formatDate(r.updatedAt)}
+            {r.author?.name ?? 'a reviewer'} · {formatDate(r.updatedAt)}
           </p>
         </li>
       ))}
@@ -263,13 +263,16 @@ export function AgentPage({ slug }: { slug: string }) {
   if (!data) return fetching ? <Loading label="Loading the agent…" /> : null;
   const a = data.agent;
   if (!a) return <Empty>There is no agent at this address.</Empty>;
-  const maxBucket = Math.max(1, ...a.rating.histogram.map((b) => b.count));
+  // rating, reviews and provider come from other subgraphs: null while one cannot answer.
+  const maxBucket = Math.max(1, ...(a.rating?.histogram ?? []).map((b) => b.count));
+  const reviews = a.reviews;
   return (
     <article className="agent" aria-labelledby="agent-name">
       <header>
         <h1 id="agent-name">{a.name}</h1>
         <p className="by">
-          by {a.provider.name} · version {a.version} · {a.category}
+          by {a.provider?.name ?? 'a publisher (unavailable right now)'} · version {a.version} ·{' '}
+          {a.category}
           {a.status !== 'PUBLISHED' && <> · {a.status}</>}
         </p>
         <p className={a.available ? 'ok' : 'warn'}>
@@ -317,11 +320,17 @@ export function AgentPage({ slug }: { slug: string }) {
           </section>
           <section aria-labelledby="ratings">
             <h2 id="ratings">
-              Rating: {stars(a.rating.average)} ({a.rating.count} review
-              {a.rating.count === 1 ? '' : 's'})
+              {a.rating ? (
+                <>
+                  Rating: {stars(a.rating.average)} ({a.rating.count} review
+                  {a.rating.count === 1 ? '' : 's'})
+                </>
+              ) : (
+                'Ratings are unavailable right now'
+              )}
             </h2>
             <ul className="histogram" aria-label="Ratings by stars">
-              {[...a.rating.histogram].reverse().map((b) => (
+              {[...(a.rating?.histogram ?? [])].reverse().map((b) => (
                 <li key={b.stars}>
                   <span>{b.stars}★</span>
                   <meter min={0} max={maxBucket} value={b.count} aria-label={`${b.stars} stars`} />
@@ -329,11 +338,13 @@ export function AgentPage({ slug }: { slug: string }) {
                 </li>
               ))}
             </ul>
-            {a.reviews.edges.length === 0 ? (
+            {!reviews ? (
+              <Empty>Reviews are unavailable right now.</Empty>
+            ) : reviews.edges.length === 0 ? (
               <Empty>No reviews yet.</Empty>
             ) : (
               <ul className="reviews" aria-label="Reviews">
-                <ReviewList page={a.reviews} />
+                <ReviewList page={reviews} />
                 {more.map((after, i) => (
                   <MoreReviews
                     key={after}
@@ -343,9 +354,9 @@ export function AgentPage({ slug }: { slug: string }) {
                     onMore={(c) => setMore((m) => [...m, c])}
                   />
                 ))}
-                {more.length === 0 && a.reviews.pageInfo.hasNextPage && (
+                {more.length === 0 && reviews.pageInfo.hasNextPage && (
                   <li>
-                    <button type="button" onClick={() => setMore([a.reviews.pageInfo.endCursor!])}>
+                    <button type="button" onClick={() => setMore([reviews.pageInfo.endCursor!])}>
                       More reviews
                     </button>
                   </li>
@@ -357,7 +368,11 @@ export function AgentPage({ slug }: { slug: string }) {
         </div>
         <aside>
           {session ? (
-            <HireForm agentId={a.id} price={a.priceCredits} available={data.me?.wallet.available} />
+            <HireForm
+              agentId={a.id}
+              price={a.priceCredits}
+              available={data.me?.wallet?.available}
+            />
           ) : (
             <>
               <p className="price-line">

@@ -128,8 +128,9 @@ type Card = {
   tags: readonly string[];
   priceCredits: number;
   available: boolean;
-  provider: { name: string };
-  rating: { average?: number | null; count: number };
+  // Null when the subgraph answering it is down: the rest of the card still shows.
+  provider: { name: string } | null;
+  rating: { average?: number | null; count: number } | null;
 };
 
 function AgentCards({ agents }: { agents: readonly Card[] }) {
@@ -140,12 +141,13 @@ function AgentCards({ agents }: { agents: readonly Card[] }) {
           <h3>
             <Link href={`/agents/${a.slug}`}>{a.name}</Link>
           </h3>
-          <p className="by">by {a.provider.name}</p>
+          <p className="by">by {a.provider?.name ?? 'a publisher (unavailable right now)'}</p>
           <p className="desc">{a.description}</p>
           <p className="meta">
             <span className="price">{credits(a.priceCredits)}</span>
-            <span className="rating" aria-label={`Rating ${stars(a.rating.average)}`}>
-              ★ {a.rating.average == null ? '—' : a.rating.average.toFixed(1)} ({a.rating.count})
+            <span className="rating" aria-label={`Rating ${stars(a.rating?.average)}`}>
+              ★ {a.rating?.average == null ? '—' : a.rating.average.toFixed(1)} (
+              {a.rating?.count ?? '—'})
             </span>
             <span className={a.available ? 'ok' : 'warn'}>
               {a.available ? 'Available' : 'Unavailable'}

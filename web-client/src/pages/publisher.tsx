@@ -371,7 +371,9 @@ export function PublisherPage() {
   const [editing, setEditing] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const me = data?.me;
-  const servers = data?.toolServers.edges.map((e) => e.node).filter((s) => s.owner.id === me?.id);
+  const servers = data?.toolServers.edges.map((e) => e.node).filter((s) => s.owner?.id === me?.id);
+  // Null while the agents subgraph cannot answer; tasks, rating: likewise for theirs.
+  const published = me?.publishedAgents;
   return (
     <section aria-labelledby="publisher-title">
       <h1 id="publisher-title">Publisher console</h1>
@@ -379,10 +381,11 @@ export function PublisherPage() {
       {!data && fetching && <Loading label="Loading your agents…" />}
       <RegisterAgent onDone={reload} />
       <h2>My agents</h2>
-      {me && me.publishedAgents.totalCount === 0 && (
+      {me && !published && <Empty>Your agents cannot be listed right now.</Empty>}
+      {published && published.totalCount === 0 && (
         <Empty>You have not published an agent yet.</Empty>
       )}
-      {me && me.publishedAgents.totalCount > 0 && (
+      {published && published.totalCount > 0 && (
         <table className="list" aria-label="My agents">
           <thead>
             <tr>
@@ -398,8 +401,11 @@ export function PublisherPage() {
             </tr>
           </thead>
           <tbody>
-            {me.publishedAgents.edges.map(({ node: a }) => {
-              const revenue = a.completed.edges.reduce((sum, e) => sum + (e.node.cost ?? 0), 0);
+            {published.edges.map(({ node: a }) => {
+              const revenue = (a.completed?.edges ?? []).reduce(
+                (sum, e) => sum + (e.node.cost ?? 0),
+                0,
+              );
               return (
                 <tr key={a.id}>
                   <td>
@@ -418,15 +424,19 @@ export function PublisherPage() {
                   <td>{a.status}</td>
                   <td>{credits(a.priceCredits)}</td>
                   <td>
-                    {a.tasks.totalCount} ({a.completed.totalCount} completed)
+                    {a.tasks && a.completed
+                      ? `${a.tasks.totalCount} (${a.completed.totalCount} completed)`
+                      : '—'}
                   </td>
                   <td>
-                    {credits(revenue)}
-                    {a.completed.totalCount > a.completed.edges.length && ` (last ${REVENUE_TASKS})`}
+                    {a.completed ? credits(revenue) : '—'}
+                    {a.completed &&
+                      a.completed.totalCount > a.completed.edges.length &&
+                      ` (last ${REVENUE_TASKS})`}
                   </td>
                   <td>
-                    {a.rating.average == null ? '—' : a.rating.average.toFixed(1)} ({a.rating.count}
-                    )
+                    {a.rating?.average == null ? '—' : a.rating.average.toFixed(1)} (
+                    {a.rating?.count ?? '—'})
                   </td>
                   <td>
                     <button

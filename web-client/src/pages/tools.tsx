@@ -125,7 +125,8 @@ export function ToolServersPage() {
       <ul>
         {data?.toolServers.edges.map(({ node: s }) => (
           <li key={s.id}>
-            <Link href={`/tools/${s.id}`}>{s.name}</Link> · by {s.owner.name} · {s.status} ·{' '}
+            <Link href={`/tools/${s.id}`}>{s.name}</Link> · by{' '}
+            {s.owner?.name ?? 'an owner (unavailable right now)'} · {s.status} ·{' '}
             {s.public ? 'public' : 'private'} · {s.tools.length} tools
           </li>
         ))}
@@ -188,7 +189,8 @@ function Grants({
 }: {
   serverId: string;
   grants: readonly {
-    user: { id: string; name: string };
+    // Null while the users subgraph cannot answer.
+    user: { id: string; name: string } | null;
     tools?: readonly string[] | null;
     createdAt: string;
   }[];
@@ -203,22 +205,26 @@ function Grants({
       <h2 id="grants">Who may call its tools</h2>
       {grants.length === 0 && <Empty>Nobody besides you (unless the server is public).</Empty>}
       <ul>
-        {grants.map((g) => (
-          <li key={g.user.id}>
-            {g.user.name} · {g.tools ? g.tools.join(', ') : 'every tool'} · since{' '}
-            {formatDate(g.createdAt)}{' '}
-            <button
-              type="button"
-              className="danger"
-              onClick={async () => {
-                await revoke({ serverId, userId: g.user.id });
-                onChange();
-              }}
-            >
-              Revoke access
-            </button>
-          </li>
-        ))}
+        {grants.map((g, i) => {
+          const user = g.user;
+          if (!user) return <li key={i}>A user (unavailable right now)</li>;
+          return (
+            <li key={user.id}>
+              {user.name} · {g.tools ? g.tools.join(', ') : 'every tool'} · since{' '}
+              {formatDate(g.createdAt)}{' '}
+              <button
+                type="button"
+                className="danger"
+                onClick={async () => {
+                  await revoke({ serverId, userId: user.id });
+                  onChange();
+                }}
+              >
+                Revoke access
+              </button>
+            </li>
+          );
+        })}
       </ul>
       <ErrorNotice error={revoked.error} />
       <form
@@ -269,13 +275,14 @@ export function ToolServerPage({ id }: { id: string }) {
   if (!data) return fetching ? <Loading /> : null;
   const s = data.toolServer;
   if (!s) return <Empty>There is no tool server here, or you may not use it.</Empty>;
-  const mine = s.owner.id === session?.user.id;
+  const mine = s.owner != null && s.owner.id === session?.user.id;
   const reload = () => refetch({ requestPolicy: 'network-only' });
   return (
     <article aria-labelledby="server-name">
       <h1 id="server-name">{s.name}</h1>
       <p className="by">
-        by {s.owner.name} · {s.status} · {s.public ? 'public' : 'private'}
+        by {s.owner?.name ?? 'an owner (unavailable right now)'} · {s.status} ·{' '}
+        {s.public ? 'public' : 'private'}
         {s.serverName && ` · ${s.serverName} ${s.serverVersion ?? ''}`}
         {s.url && ` · ${s.url}`}
       </p>

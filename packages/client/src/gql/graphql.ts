@@ -70,7 +70,7 @@ export type AgentrySignInMutation = { signIn: { token: string, user: { id: strin
 export type AgentryMeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AgentryMeQuery = { me: { id: string, name: string, email: string | null, roles: Array<Role>, wallet: { balance: number, held: number, available: number } } | null };
+export type AgentryMeQuery = { me: { id: string, name: string, email: string | null, roles: Array<Role>, wallet: { balance: number, held: number, available: number } | null } | null };
 
 export type AgentryAgentsQueryVariables = Exact<{
   search?: string | null | undefined;
@@ -81,7 +81,7 @@ export type AgentryAgentsQueryVariables = Exact<{
 }>;
 
 
-export type AgentryAgentsQuery = { agents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, slug: string, name: string, description: string, category: string, tags: Array<string>, priceCredits: number, available: boolean, rating: { average: number | null, count: number } } }> } };
+export type AgentryAgentsQuery = { agents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, slug: string, name: string, description: string, category: string, tags: Array<string>, priceCredits: number, available: boolean, rating: { average: number | null, count: number } | null } }> } };
 
 export type AgentryAgentQueryVariables = Exact<{
   id?: string | number | null | undefined;
@@ -89,7 +89,7 @@ export type AgentryAgentQueryVariables = Exact<{
 }>;
 
 
-export type AgentryAgentQuery = { agent: { id: string, slug: string, name: string, description: string, version: string, priceCredits: number, available: boolean, defaultInputModes: Array<string>, defaultOutputModes: Array<string>, provider: { id: string, name: string }, skills: Array<{ id: string, name: string, description: string, examples: Array<string> }>, rating: { average: number | null, count: number } } | null };
+export type AgentryAgentQuery = { agent: { id: string, slug: string, name: string, description: string, version: string, priceCredits: number, available: boolean, defaultInputModes: Array<string>, defaultOutputModes: Array<string>, provider: { id: string, name: string } | null, skills: Array<{ id: string, name: string, description: string, examples: Array<string> }>, rating: { average: number | null, count: number } | null } | null };
 
 export type AgentrySendTaskMutationVariables = Exact<{
   agentId: string | number;

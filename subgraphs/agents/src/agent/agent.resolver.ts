@@ -54,7 +54,11 @@ export class AgentResolver {
     return agent && canSeeAgent(ctx, agent) ? agent : null;
   }
 
-  @FieldResolver(() => UserStub, { description: 'The user who publishes this agent.' })
+  @FieldResolver(() => UserStub, {
+    nullable: true,
+    description:
+      'The user who publishes this agent. Null when the users subgraph cannot answer right now (an error says so).',
+  })
   provider(@Root() agent: Agent): UserStub {
     return { id: agent.providerId };
   }

@@ -7,7 +7,11 @@ import { UserStub } from '../federated/user/user.stub';
 @Entity({ name: 'tool_grants' })
 export class ToolGrant {
   // A getter, not a field resolver: a grant always shows its user, and no lookup is needed.
-  @Field(() => UserStub)
+  @Field(() => UserStub, {
+    nullable: true,
+    description:
+      'Who may call. Null when the users subgraph cannot answer right now (an error says so).',
+  })
   get user(): UserStub {
     return { id: this.userId };
   }

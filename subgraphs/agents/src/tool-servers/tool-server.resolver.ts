@@ -70,7 +70,11 @@ export class ToolServerResolver {
   }
 
   @Scope('agents:read')
-  @FieldResolver(() => UserStub, { description: 'The user who listed this server.' })
+  @FieldResolver(() => UserStub, {
+    nullable: true,
+    description:
+      'The user who listed this server. Null when the users subgraph cannot answer right now (an error says so).',
+  })
   owner(@Root() server: ToolServer): UserStub {
     return { id: server.ownerId };
   }

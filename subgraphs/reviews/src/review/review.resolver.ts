@@ -35,7 +35,11 @@ export class ReviewResolver {
     return !agent || canSeeListing(ctx, agent) ? { id: review.agentId } : null;
   }
 
-  @FieldResolver(() => UserStub, { description: 'Who wrote the review.' })
+  @FieldResolver(() => UserStub, {
+    nullable: true,
+    description:
+      'Who wrote the review. Null when the users subgraph cannot answer right now (an error says so).',
+  })
   author(@Root() review: Review): UserStub {
     return { id: review.authorId };
   }

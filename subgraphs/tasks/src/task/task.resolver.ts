@@ -54,7 +54,11 @@ export class TaskResolver {
     return !agent || canSeeListing(ctx, agent) ? { id: task.agentId } : null;
   }
 
-  @FieldResolver(() => UserStub, { description: 'Who sent the task.' })
+  @FieldResolver(() => UserStub, {
+    nullable: true,
+    description:
+      'Who sent the task. Null when the users subgraph cannot answer right now (an error says so).',
+  })
   requester(@Root() task: Task): UserStub {
     return { id: task.requesterId };
   }

@@ -9,8 +9,9 @@ import { UserStub } from './user.stub';
 export class UserAgentsResolver {
   @Scope('agents:read')
   @FieldResolver(() => AgentConnection, {
+    nullable: true,
     description:
-      "The user's agents, newest first: all of them for the user (and admins), PUBLISHED ones for others.",
+      "The user's agents, newest first: all of them for the user (and admins), PUBLISHED ones for others. Null when the agents subgraph cannot answer right now (an error says so).",
   })
   publishedAgents(@Root() user: UserStub, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
     return publishedAgentsLoader(ctx, args).load(user.id);

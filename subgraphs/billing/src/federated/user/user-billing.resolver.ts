@@ -10,7 +10,9 @@ import { UserStub } from './user.stub';
 export class UserBillingResolver {
   @Scope('billing:read')
   @FieldResolver(() => Wallet, {
-    description: "The user's credits (the user themself, scope billing:read, or an admin).",
+    nullable: true,
+    description:
+      "The user's credits (the user themself, scope billing:read, or an admin). Null when the billing subgraph cannot answer right now (an error says so).",
   })
   async wallet(@Root() user: UserStub, @Ctx() ctx: BillingContext): Promise<Wallet> {
     const callerId = requireUser(ctx, 'billing:read');

@@ -9,8 +9,9 @@ import { AgentStub } from './agent.stub';
 @Resolver(() => AgentStub)
 export class AgentKnowledgeResolver {
   @FieldResolver(() => [AgentRecommendation], {
+    nullable: true,
     description:
-      'Published agents most like this one, by shared skills, tags and category, best first.',
+      'Published agents most like this one, by shared skills, tags and category, best first. Null when the knowledge subgraph cannot answer right now (an error says so).',
   })
   async similarAgents(
     @Root() agent: AgentStub,
@@ -22,8 +23,9 @@ export class AgentKnowledgeResolver {
   }
 
   @FieldResolver(() => [AgentRecommendation], {
+    nullable: true,
     description:
-      'Published agents that the users who hired this one also hired (shown once at least two users did), by co-occurrence.',
+      'Published agents that the users who hired this one also hired (shown once at least two users did), by co-occurrence. Null when the knowledge subgraph cannot answer right now (an error says so).',
   })
   async hiredTogetherWith(
     @Root() agent: AgentStub,
@@ -35,8 +37,9 @@ export class AgentKnowledgeResolver {
   }
 
   @FieldResolver(() => [AgentRecommendation], {
+    nullable: true,
     description:
-      'Published agents this one delegates work to or receives work from (workflow steps), most tasks first.',
+      'Published agents this one delegates work to or receives work from (workflow steps), most tasks first. Null when the knowledge subgraph cannot answer right now (an error says so).',
   })
   async collaborators(
     @Root() agent: AgentStub,

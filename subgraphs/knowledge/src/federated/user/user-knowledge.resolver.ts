@@ -12,8 +12,9 @@ import { UserStub } from './user.stub';
 export class UserKnowledgeResolver {
   @Scope('tasks:read')
   @FieldResolver(() => [AgentRecommendation], {
+    nullable: true,
     description:
-      'Agents to try next, from what users with similar hires hired and rated well, excluding those already hired; the most hired agents for a new user. Only for the signed-in user (`me`).',
+      'Agents to try next, from what users with similar hires hired and rated well, excluding those already hired; the most hired agents for a new user. Only for the signed-in user (`me`). Null when the knowledge subgraph cannot answer right now (an error says so).',
   })
   async recommendedAgents(
     @Root() user: UserStub,

@@ -9,14 +9,20 @@ import { AgentStub } from './agent.stub';
 @Resolver(() => AgentStub)
 export class AgentReviewsResolver {
   @Scope('agents:read')
-  @FieldResolver(() => AgentRating, { description: "The agent's reviews summed up." })
+  @FieldResolver(() => AgentRating, {
+    nullable: true,
+    description:
+      "The agent's reviews summed up. Null when the reviews subgraph cannot answer right now (an error says so).",
+  })
   rating(@Root() agent: AgentStub, @Ctx() ctx: SubgraphContext) {
     return ratingLoader(ctx).load(agent.id);
   }
 
   @Scope('agents:read')
   @FieldResolver(() => ReviewConnection, {
-    description: "The agent's reviews, most recently written first.",
+    nullable: true,
+    description:
+      "The agent's reviews, most recently written first. Null when the reviews subgraph cannot answer right now (an error says so).",
   })
   reviews(@Root() agent: AgentStub, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
     return reviewPagesLoader(ctx, 'agent', args).load(agent.id);

@@ -8,7 +8,9 @@ import { UserStub } from './user.stub';
 export class UserReviewsResolver {
   @Scope('agents:read')
   @FieldResolver(() => ReviewConnection, {
-    description: 'The reviews the user wrote, most recently written first (public).',
+    nullable: true,
+    description:
+      'The reviews the user wrote, most recently written first (public). Null when the reviews subgraph cannot answer right now (an error says so).',
   })
   reviews(@Root() user: UserStub, @Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
     return reviewPagesLoader(ctx, 'author', args).load(user.id);

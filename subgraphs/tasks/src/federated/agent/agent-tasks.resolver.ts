@@ -9,8 +9,9 @@ import { AgentStub } from './agent.stub';
 export class AgentTasksResolver {
   @Scope('tasks:read')
   @FieldResolver(() => TaskConnection, {
+    nullable: true,
     description:
-      "The agent's tasks, newest first: all of them for its provider and admins, your own for anyone else, none when anonymous.",
+      "The agent's tasks, newest first: all of them for its provider and admins, your own for anyone else, none when anonymous. Null when the tasks subgraph cannot answer right now (an error says so).",
   })
   tasks(
     @Root() agent: AgentStub,

@@ -8,7 +8,9 @@ import { ToolStub } from './tool.stub';
 @Resolver(() => ToolStub)
 export class ToolTasksResolver {
   @FieldResolver(() => ToolStats, {
-    description: 'Calls, errors and latency of this tool over a window (default 24 h).',
+    nullable: true,
+    description:
+      'Calls, errors and latency of this tool over a window (default 24 h). Null when the tasks subgraph cannot answer right now (an error says so).',
   })
   stats(
     @Root() tool: ToolStub,
