@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { SUBGRAPHS, startPlatform, type Platform } from '@agentry/devstack';
 import { startExampleAgents, type RunningExampleAgent } from '@agentry/example-agents';
-import { codes, gql, ok, testDatabase, testSecrets } from '@agentry/testing';
+import { codes, gql, ok, testDatabase, testSecrets, waitFor } from '@agentry/testing';
 import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from '../../scripts/seed';
 
 /**
@@ -545,9 +545,12 @@ describe('platform end to end', { timeout: 240_000 }, () => {
           assert.ok(Number(e.extensions?.retryAfter) > 0, 'retryable');
           assert.doesNotMatch(JSON.stringify(e), /ECONNREFUSED|127\.0\.0\.1|stack/);
         }
-        const r = await ready();
+        // Readiness answers are cached for a second.
+        const r = await waitFor(`/ready to see ${name} down`, async () => {
+          const now = await ready();
+          return now.subgraphs[name] === 'down' && now;
+        });
         assert.equal(r.status, 'degraded');
-        assert.equal(r.subgraphs[name], 'down');
       } finally {
         platform.subgraphs[name] = await platform.restart(name);
       }

@@ -33,7 +33,7 @@ export async function followTaskThroughDisconnect(options: {
     const me = await agentry.signIn(options.email, options.password);
     print(`signed in as ${me.user.name}`);
     const found = await agentry.agents({ search: options.agentName, first: 5 });
-    const agent = found.edges.map((e) => e.node).find((a) => a.name === options.agentName);
+    const agent = found?.edges.map((e) => e.node).find((a) => a.name === options.agentName);
     if (!agent) throw new Error(`no agent named ${options.agentName}`);
     const task = await agentry.hire(agent.id, { text: 'a job that survives a network cut' });
     print(`hired ${agent.name} (${agent.priceCredits} credits): task ${task.id}`);

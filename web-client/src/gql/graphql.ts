@@ -258,7 +258,7 @@ export type MarketplaceQueryVariables = Exact<{
 }>;
 
 
-export type MarketplaceQuery = { agents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, slug: string, name: string, description: string, category: string, tags: Array<string>, priceCredits: number, available: boolean, provider: { name: string } | null, rating: { average: number | null, count: number } | null } }> }, agentFacets?: { categories: Array<{ value: string, count: number }>, tags: Array<{ value: string, count: number }> } };
+export type MarketplaceQuery = { agents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, slug: string, name: string, description: string, category: string, tags: Array<string>, priceCredits: number, available: boolean, provider: { name: string } | null, rating: { average: number | null, count: number } | null } }> } | null, agentFacets?: { categories: Array<{ value: string, count: number }>, tags: Array<{ value: string, count: number }> } | null };
 
 export type MyTasksQueryVariables = Exact<{
   state?: TaskState | null | undefined;
@@ -266,7 +266,7 @@ export type MyTasksQueryVariables = Exact<{
 }>;
 
 
-export type MyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } | null } }> } };
+export type MyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } | null } }> } | null };
 
 export type MyTaskUpdatesSubscriptionVariables = Exact<{
   after?: string | null | undefined;
@@ -278,7 +278,7 @@ export type MyTaskUpdatesSubscription = { myTaskEvents: { cursor: string, sequen
 export type PublisherQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PublisherQuery = { me: { id: string, publishedAgents: { totalCount: number, edges: Array<{ node: { id: string, slug: string, name: string, status: AgentStatus, category: string, tags: Array<string>, priceCredits: number, available: boolean, rating: { average: number | null, count: number } | null, tasks: { totalCount: number } | null, completed: { totalCount: number, edges: Array<{ node: { id: string, cost: number | null } }> } | null } }> } | null } | null, toolServers: { edges: Array<{ node: { id: string, name: string, status: ToolServerStatus, public: boolean, priceCredits: number, owner: { id: string } | null, tools: Array<{ name: string }> } }> } };
+export type PublisherQuery = { me: { id: string, publishedAgents: { totalCount: number, edges: Array<{ node: { id: string, slug: string, name: string, status: AgentStatus, category: string, tags: Array<string>, priceCredits: number, available: boolean, rating: { average: number | null, count: number } | null, tasks: { totalCount: number } | null, completed: { totalCount: number, edges: Array<{ node: { id: string, cost: number | null } }> } | null } }> } | null } | null, toolServers: { edges: Array<{ node: { id: string, name: string, status: ToolServerStatus, public: boolean, priceCredits: number, owner: { id: string } | null, tools: Array<{ name: string }> } }> } | null };
 
 export type PreviewAgentCardQueryVariables = Exact<{
   cardUrl: string;
@@ -359,7 +359,7 @@ export type CancelTaskMutation = { cancelTask: { id: string, state: TaskState } 
 export type ToolServersQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ToolServersQuery = { toolServers: { totalCount: number, edges: Array<{ node: { id: string, name: string, status: ToolServerStatus, public: boolean, serverName: string | null, owner: { id: string, name: string } | null, tools: Array<{ name: string }> } }> } };
+export type ToolServersQuery = { toolServers: { totalCount: number, edges: Array<{ node: { id: string, name: string, status: ToolServerStatus, public: boolean, serverName: string | null, owner: { id: string, name: string } | null, tools: Array<{ name: string }> } }> } | null };
 
 export type ToolServerPageQueryVariables = Exact<{
   id: string | number;

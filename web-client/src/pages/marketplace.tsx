@@ -106,12 +106,13 @@ function ResultsPage({
     },
   });
   if (error) return <ErrorNotice error={error} />;
-  if (!data) return fetching ? <Loading label="Loading more agents…" /> : null;
+  const page = data?.agents;
+  if (!page) return fetching ? <Loading label="Loading more agents…" /> : null;
   return (
     <>
-      <AgentCards agents={data.agents.edges.map((e) => e.node)} />
-      {last && data.agents.pageInfo.hasNextPage && (
-        <button type="button" onClick={() => onMore(data.agents.pageInfo.endCursor!)}>
+      <AgentCards agents={page.edges.map((e) => e.node)} />
+      {last && page.pageInfo.hasNextPage && (
+        <button type="button" onClick={() => onMore(page.pageInfo.endCursor!)}>
           Load more
         </button>
       )}
@@ -192,6 +193,8 @@ export function MarketplacePage() {
       withFacets: true,
     },
   });
+  // Null (with an error) while the agents subgraph cannot answer.
+  const agents = data?.agents;
 
   // When the first page of agents is on screen (read by the browser test and bench/web-client.ts).
   const rendered = !!data;
@@ -266,15 +269,15 @@ export function MarketplacePage() {
       </form>
       <ErrorNotice error={error} />
       {!data && fetching && <Loading label="Loading agents…" />}
-      {data && (
+      {agents && (
         <>
           <p className="count" role="status">
-            {data.agents.totalCount} agent{data.agents.totalCount === 1 ? '' : 's'}
+            {agents.totalCount} agent{agents.totalCount === 1 ? '' : 's'}
           </p>
-          {data.agents.edges.length === 0 ? (
+          {agents.edges.length === 0 ? (
             <Empty>No agent matches. Try other words or clear the filters.</Empty>
           ) : (
-            <AgentCards agents={data.agents.edges.map((e) => e.node)} />
+            <AgentCards agents={agents.edges.map((e) => e.node)} />
           )}
           {more.map((after, i) => (
             <ResultsPage
@@ -285,8 +288,8 @@ export function MarketplacePage() {
               onMore={(c) => setMore((m) => [...m, c])}
             />
           ))}
-          {more.length === 0 && data.agents.pageInfo.hasNextPage && (
-            <button type="button" onClick={() => setMore([data.agents.pageInfo.endCursor!])}>
+          {more.length === 0 && agents.pageInfo.hasNextPage && (
+            <button type="button" onClick={() => setMore([agents.pageInfo.endCursor!])}>
               Load more
             </button>
           )}

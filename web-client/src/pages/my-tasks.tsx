@@ -113,14 +113,15 @@ function MorePage({
         </td>
       </tr>
     );
-  if (!data) return null;
+  const page = data?.myTasks;
+  if (!page) return null;
   return (
     <>
-      <TaskRows rows={data.myTasks.edges.map((e) => e.node)} live={live} />
-      {last && data.myTasks.pageInfo.hasNextPage && (
+      <TaskRows rows={page.edges.map((e) => e.node)} live={live} />
+      {last && page.pageInfo.hasNextPage && (
         <tr>
           <td colSpan={4}>
-            <button type="button" onClick={() => onMore(data.myTasks.pageInfo.endCursor!)}>
+            <button type="button" onClick={() => onMore(page.pageInfo.endCursor!)}>
               Load more
             </button>
           </td>
@@ -137,7 +138,9 @@ function TaskList({ state, live }: { state: TaskState | null; live: Map<string, 
     query: MyTasksQuery,
     variables: { state, after: null },
   });
-  const listed = new Set(data?.myTasks.edges.map((e) => e.node.id));
+  // Null (with an error) while the tasks subgraph cannot answer.
+  const tasks = data?.myTasks;
+  const listed = new Set(tasks?.edges.map((e) => e.node.id));
   const fresh = [...live.values()]
     .filter((t) => !listed.has(t.id) && (!state || t.state === state))
     .reverse();
@@ -145,13 +148,13 @@ function TaskList({ state, live }: { state: TaskState | null; live: Map<string, 
     <>
       <ErrorNotice error={error} />
       {!data && fetching && <Loading label="Loading your tasks…" />}
-      {data && data.myTasks.totalCount === 0 && fresh.length === 0 && (
+      {tasks && tasks.totalCount === 0 && fresh.length === 0 && (
         <Empty>
           No tasks {state ? `in state ${state}` : 'yet'}. <Link href="/">Hire an agent</Link> to
           start one.
         </Empty>
       )}
-      {data && (data.myTasks.totalCount > 0 || fresh.length > 0) && (
+      {tasks && (tasks.totalCount > 0 || fresh.length > 0) && (
         <table className="list" aria-label="Tasks">
           <thead>
             <tr>
@@ -163,7 +166,7 @@ function TaskList({ state, live }: { state: TaskState | null; live: Map<string, 
           </thead>
           <tbody>
             <TaskRows rows={fresh} live={live} />
-            <TaskRows rows={data.myTasks.edges.map((e) => e.node)} live={live} />
+            <TaskRows rows={tasks.edges.map((e) => e.node)} live={live} />
             {more.map((after, i) => (
               <MorePage
                 key={after}
@@ -174,10 +177,10 @@ function TaskList({ state, live }: { state: TaskState | null; live: Map<string, 
                 onMore={(c) => setMore((m) => [...m, c])}
               />
             ))}
-            {more.length === 0 && data.myTasks.pageInfo.hasNextPage && (
+            {more.length === 0 && tasks.pageInfo.hasNextPage && (
               <tr>
                 <td colSpan={4}>
-                  <button type="button" onClick={() => setMore([data.myTasks.pageInfo.endCursor!])}>
+                  <button type="button" onClick={() => setMore([tasks.pageInfo.endCursor!])}>
                     Load more
                   </button>
                 </td>

@@ -371,7 +371,7 @@ export function PublisherPage() {
   const [editing, setEditing] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const me = data?.me;
-  const servers = data?.toolServers.edges.map((e) => e.node).filter((s) => s.owner?.id === me?.id);
+  const servers = data?.toolServers?.edges.map((e) => e.node).filter((s) => s.owner?.id === me?.id);
   // Null while the agents subgraph cannot answer; tasks, rating: likewise for theirs.
   const published = me?.publishedAgents;
   return (

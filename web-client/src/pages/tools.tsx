@@ -121,9 +121,9 @@ export function ToolServersPage() {
       <p>MCP servers you own, public ones, and ones shared with you.</p>
       <ErrorNotice error={error} />
       {!data && fetching && <Loading />}
-      {data && data.toolServers.totalCount === 0 && <Empty>No tool servers yet.</Empty>}
+      {data?.toolServers?.totalCount === 0 && <Empty>No tool servers yet.</Empty>}
       <ul>
-        {data?.toolServers.edges.map(({ node: s }) => (
+        {data?.toolServers?.edges.map(({ node: s }) => (
           <li key={s.id}>
             <Link href={`/tools/${s.id}`}>{s.name}</Link> · by{' '}
             {s.owner?.name ?? 'an owner (unavailable right now)'} · {s.status} ·{' '}

@@ -81,7 +81,7 @@ export type AgentryAgentsQueryVariables = Exact<{
 }>;
 
 
-export type AgentryAgentsQuery = { agents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, slug: string, name: string, description: string, category: string, tags: Array<string>, priceCredits: number, available: boolean, rating: { average: number | null, count: number } | null } }> } };
+export type AgentryAgentsQuery = { agents: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, slug: string, name: string, description: string, category: string, tags: Array<string>, priceCredits: number, available: boolean, rating: { average: number | null, count: number } | null } }> } | null };
 
 export type AgentryAgentQueryVariables = Exact<{
   id?: string | number | null | undefined;
@@ -128,7 +128,7 @@ export type AgentryMyTasksQueryVariables = Exact<{
 }>;
 
 
-export type AgentryMyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } | null } }> } };
+export type AgentryMyTasksQuery = { myTasks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, state: TaskState, cost: number | null, createdAt: string, agent: { id: string, name: string } | null } }> } | null };
 
 export type AgentryTaskEventFieldsFragment = { cursor: string, sequence: number, kind: TaskEventKind, state: TaskState | null, at: string, message: { role: MessageRole, text: string, parts: Array<{ kind: PartKind, text: string | null, data: unknown }> } | null, artifact: { artifactId: string, name: string | null, parts: Array<{ kind: PartKind, text: string | null, data: unknown, file: { name: string | null, mimeType: string | null, uri: string | null } | null }> } | null };
 

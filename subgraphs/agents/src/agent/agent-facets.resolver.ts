@@ -8,7 +8,9 @@ import { catalogueFacets } from './agent.store';
 export class AgentFacetsResolver {
   @Scope('agents:read')
   @Query(() => AgentFacets, {
-    description: 'Categories and tags of the published agents, with counts (for filters).',
+    nullable: true,
+    description:
+      'Categories and tags of the published agents, with counts (for filters). Null when the agents subgraph cannot answer right now (an error says so), so the other root fields of the operation still answer.',
   })
   agentFacets(@Ctx() ctx: SubgraphContext): Promise<AgentFacets> {
     return catalogueFacets(ctx.db.manager);

@@ -33,8 +33,9 @@ const agentId = (id: string) => idArgument(id, 'id', 'an agent');
 export class AgentResolver {
   @Scope('agents:read')
   @Query(() => AgentConnection, {
+    nullable: true,
     description:
-      'Published agents: by relevance when searching, else newest first; totalCount counts all matches.',
+      'Published agents: by relevance when searching, else newest first; totalCount counts all matches. Null when the agents subgraph cannot answer right now (an error says so), so the other root fields of the operation still answer.',
   })
   agents(@Args() args: AgentsArgs, @Ctx() ctx: SubgraphContext) {
     return publishedAgents(ctx.db.manager, { ...args, limit: pageSize(args.first) });

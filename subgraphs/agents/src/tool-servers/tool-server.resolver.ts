@@ -51,7 +51,9 @@ export class ToolServerResolver {
 
   @Scope('agents:read')
   @Query(() => ToolServerConnection, {
-    description: 'Tool servers you own, public ones and ones granted to you, newest first.',
+    nullable: true,
+    description:
+      'Tool servers you own, public ones and ones granted to you, newest first. Null when the agents subgraph cannot answer right now (an error says so), so the other root fields of the operation still answer.',
   })
   toolServers(@Args() args: PageArgs, @Ctx() ctx: SubgraphContext) {
     return visibleServers(ctx.db.manager, ctx.identity.userId, {

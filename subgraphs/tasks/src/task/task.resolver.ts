@@ -37,7 +37,11 @@ export class TaskResolver {
   }
 
   @Scope('tasks:read')
-  @Query(() => TaskConnection, { description: 'Your tasks, newest first.' })
+  @Query(() => TaskConnection, {
+    nullable: true,
+    description:
+      'Your tasks, newest first. Null when the tasks subgraph cannot answer right now (an error says so), so the other root fields of the operation still answer.',
+  })
   myTasks(@Args() page: PageArgs, @Args() filter: TaskFilterArgs, @Ctx() ctx: SubgraphContext) {
     const userId = requireUser(ctx, 'tasks:read');
     return requesterTaskPage(ctx.db, userId, taskListQuery({ ...page, ...filter }));
