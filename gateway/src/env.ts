@@ -37,6 +37,8 @@ export function loadGatewayEnv(env: NodeJS.ProcessEnv = process.env) {
        * not served in production (the gateway's port faces the internet).
        */
       METRICS_TOKEN: z.string().min(16).optional(),
+      /** Set by devstack: echoed by /health and /ready (see @agentry/core INSTANCE_HEADER). */
+      AGENTRY_INSTANCE_ID: z.string().optional(),
       /** Proxies trusted to set X-Forwarded-For (see http/client-address.ts). Default: none. */
       TRUST_PROXY: z.string().optional(),
       MAX_OPERATION_COST: int(1, 1e9, L.maxCost),

@@ -16,6 +16,7 @@ import {
   createIdentitySigner,
   createLogger,
   ErrorCode,
+  INSTANCE_HEADER,
   toPublicError,
   type Identity,
 } from '@agentry/core';
@@ -181,6 +182,13 @@ export async function createGateway(
   });
   await apollo.start();
 
+  if (env.AGENTRY_INSTANCE_ID) {
+    const id = env.AGENTRY_INSTANCE_ID;
+    app.use(['/health', '/ready'], (_req, res, next) => {
+      res.setHeader(INSTANCE_HEADER, id);
+      next();
+    });
+  }
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });

@@ -81,3 +81,12 @@ export function subgraphUrl(name: SubgraphName, env: NodeJS.ProcessEnv = {}): st
 /** The base URL (no `/graphql`) of a service's internal routes. */
 export const baseUrlOf = (graphqlUrl: string) =>
   graphqlUrl.replace(/\/graphql\/?$/, '').replace(/\/$/, '');
+
+/**
+ * The header with which a service's `/health` and `/ready` answer the `AGENTRY_INSTANCE_ID` it was
+ * started with. devstack gives each process it spawns its own id and waits for that id, so a
+ * readiness probe is never answered by another process that happens to hold the port (two
+ * stacks on one machine picking the same free port).
+ */
+export const INSTANCE_HEADER = 'x-agentry-instance';
+export const INSTANCE_ENV = 'AGENTRY_INSTANCE_ID';

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { SHUTDOWN_GRACE_MS, WATCH_PARENT_ENV } from '@agentry/core';
+import { INSTANCE_ENV, INSTANCE_HEADER, SHUTDOWN_GRACE_MS, WATCH_PARENT_ENV } from '@agentry/core';
 import { trackChild } from './children';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
@@ -79,13 +80,21 @@ export interface StartServiceOptions {
  * stops too (see `exitOnShutdown`), so nothing is left behind.
  */
 export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
+  // Readiness counts only when this very process answers: another stack's service may hold the
+  // port (both picked the same free port; ours then fails to bind).
+  const instanceId = randomUUID();
   const child = trackChild(
     spawn(
       process.execPath,
       [...(options.nodeArgs ?? []), ...nodeArgsFor(options.entry), ...(options.args ?? [])],
       {
         cwd: REPO_ROOT,
-        env: { ...options.env, PORT: String(options.port), [WATCH_PARENT_ENV]: '1' },
+        env: {
+          ...options.env,
+          PORT: String(options.port),
+          [WATCH_PARENT_ENV]: '1',
+          [INSTANCE_ENV]: instanceId,
+        },
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,
       },
@@ -125,7 +134,8 @@ export async function startService(options: StartServiceOptions): Promise<Servic
       const res = await fetch(`${baseUrl}${options.readyPath ?? '/health'}`, {
         signal: AbortSignal.timeout(1000),
       });
-      if (res.ok) break;
+      if (res.ok && res.headers.get(INSTANCE_HEADER) === instanceId) break;
+      await res.body?.cancel();
     } catch {
       /* not listening yet */
     }

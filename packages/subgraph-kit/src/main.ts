@@ -5,6 +5,7 @@ import {
   createIdentityVerifier,
   createLogger,
   exitOnShutdown,
+  INSTANCE_ENV,
   serviceSpec,
   type Identity,
   type Logger,
@@ -143,6 +144,7 @@ export async function startSubgraph<S, C extends SubgraphContext>(
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       metrics,
       metricsToken: env.METRICS_TOKEN,
+      instanceId: envSource[INSTANCE_ENV],
     });
     running = await server.listen(env.PORT, env.HOST);
   } catch (err) {

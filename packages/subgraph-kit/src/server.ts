@@ -11,6 +11,7 @@ import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import {
   IDENTITY_HEADER,
+  INSTANCE_HEADER,
   httpErrorResponse,
   toPublicError,
   type Identity,
@@ -53,6 +54,8 @@ export interface SubgraphServerOptions<C extends SubgraphContext> {
   metrics?: ServiceMetrics;
   /** When set, `/metrics` requires it as a bearer token. */
   metricsToken?: string;
+  /** Echoed in INSTANCE_HEADER by `/health` and `/ready` (see @agentry/core INSTANCE_HEADER). */
+  instanceId?: string;
 }
 
 export interface RunningServer {
@@ -96,6 +99,13 @@ export async function createSubgraphServer<C extends SubgraphContext>(
   });
   await apollo.start();
 
+  if (options.instanceId) {
+    const id = options.instanceId;
+    app.use(['/health', '/ready'], (_req, res, next) => {
+      res.setHeader(INSTANCE_HEADER, id);
+      next();
+    });
+  }
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
