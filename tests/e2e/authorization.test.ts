@@ -24,6 +24,8 @@ import {
   gql,
   ok,
   testDatabase,
+  API_SCHEMAS,
+  tableRowCounts,
   testSecrets,
   waitFor,
   type GraphQLResult,
@@ -345,12 +347,7 @@ describe('authorization matrix through the gateway', { timeout: 300_000 }, () =>
       );
       return rows[0].users === rows[0].wallets ? true : undefined;
     });
-    const { rows } = await db.query(`
-      SELECT n.nspname || '.' || c.relname AS t, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::int AS n
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r' AND n.nspname IN ('users','agents','billing','reviews','tasks','events') AND c.relname <> 'migrations'
-       ORDER BY 1`);
-    return rows;
+    return tableRowCounts(db, API_SCHEMAS);
   }
 
   /** One operation as `credential`; subscriptions over graphql-ws until their first answer. */

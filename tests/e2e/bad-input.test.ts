@@ -21,7 +21,14 @@ import { Client as PgClient } from 'pg';
 import WebSocket from 'ws';
 import { startPlatform, type Platform } from '@agentry/devstack';
 import { startExampleAgent, type RunningExampleAgent } from '@agentry/example-agents';
-import { gql, ok, testDatabase, testSecrets, type GraphQLResult } from '@agentry/testing';
+import {
+  gql,
+  ok,
+  tableRowCounts,
+  testDatabase,
+  testSecrets,
+  type GraphQLResult,
+} from '@agentry/testing';
 import { seedDemo, signIn, type ExampleUrls } from '../../scripts/seed';
 import corpus from './fixtures/bad-input.json';
 
@@ -38,7 +45,6 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
   let databaseUrl: string;
   let pg: PgClient;
   let schema: GraphQLSchema;
-  let countTables: string;
   const agents: RunningExampleAgent[] = [];
   const tokens: Record<string, string> = {};
   /**
@@ -51,11 +57,8 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
   const encodeCursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
   const badCursors = [...corpus.cursors.map(encodeCursor), ...corpus.rawCursors];
 
-  /** One statement counting the rows of every table of every subgraph's schema. */
-  async function rowCounts(): Promise<Record<string, number>> {
-    const { rows } = await pg.query<{ t: string; n: number }>(countTables);
-    return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
-  }
+  /** One statement counting the rows of every table of every schema. */
+  const rowCounts = () => tableRowCounts(pg);
 
   before(async () => {
     const urls: Record<string, string> = {};
@@ -86,16 +89,7 @@ describe('bad input: the corpus against every field', { timeout: 900_000 }, () =
 
     pg = new PgClient({ connectionString: databaseUrl });
     await pg.connect();
-    const { rows } = await pg.query<{ s: string; t: string }>(
-      `SELECT table_schema AS s, table_name AS t FROM information_schema.tables
-        WHERE table_type = 'BASE TABLE'
-          AND table_schema NOT IN ('pg_catalog', 'information_schema')
-        ORDER BY 1, 2`,
-    );
-    assert.ok(rows.length > 10, 'the subgraphs have their tables');
-    countTables = rows
-      .map(({ s, t }) => `SELECT '${s}.${t}' AS t, count(*) AS n FROM "${s}"."${t}"`)
-      .join(' UNION ALL ');
+    assert.ok(Object.keys(await rowCounts()).length > 10, 'the subgraphs have their tables');
 
     const seeded = ok(
       await gql(

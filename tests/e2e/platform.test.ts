@@ -3,7 +3,16 @@ import { after, before, describe, it } from 'node:test';
 import { Client } from 'pg';
 import { SUBGRAPHS, startPlatform, type Platform } from '@agentry/devstack';
 import { startExampleAgents, type RunningExampleAgent } from '@agentry/example-agents';
-import { codes, gql, ok, testDatabase, testSecrets, waitFor } from '@agentry/testing';
+import {
+  API_SCHEMAS,
+  codes,
+  gql,
+  ok,
+  tableRowCounts,
+  testDatabase,
+  testSecrets,
+  waitFor,
+} from '@agentry/testing';
 import { DEMO_USERS, seedDemo, signIn, type ExampleUrls } from '../../scripts/seed';
 
 /**
@@ -45,14 +54,7 @@ describe('platform end to end', { timeout: 240_000 }, () => {
   });
 
   /** Row counts of every table the API writes, to prove bad input changes nothing. */
-  async function snapshot() {
-    const { rows } = await db.query(`
-      SELECT n.nspname || '.' || c.relname AS t, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %I.%I', n.nspname, c.relname), false, true, '')))[1]::text::int AS n
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r' AND n.nspname IN ('users','agents','billing','reviews','tasks','events') AND c.relname <> 'migrations'
-       ORDER BY 1`);
-    return rows;
-  }
+  const snapshot = () => tableRowCounts(db, API_SCHEMAS);
 
   it('serves one query that spans all five subgraphs', async () => {
     const res = ok(

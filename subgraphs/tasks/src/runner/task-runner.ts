@@ -472,22 +472,7 @@ export class TaskRunner {
       )
         return true;
     }
-    for (const a of remote.artifacts) {
-      const stored = await artifactParts(this.db, taskId, a.artifactId);
-      if (stored && JSON.stringify(normalize(stored)) === JSON.stringify(normalize(a.parts)))
-        continue;
-      if (
-        await this.record(
-          taskId,
-          {
-            kind: TaskEventKind.ARTIFACT,
-            artifact: { ...a, parts: a.parts as Part[], append: false, lastChunk: true },
-          },
-          state,
-        )
-      )
-        return true;
-    }
+    if (await this.syncArtifacts(taskId, remote.artifacts, state)) return true;
     const next = remote.state as TaskState | undefined;
     // Still the question the requester answered: the agent has not taken the reply up yet.
     if (this.isStale(next, remote.statusMessage?.messageId, state)) return false;
