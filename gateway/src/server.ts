@@ -16,7 +16,8 @@ import {
   createIdentitySigner,
   createLogger,
   ErrorCode,
-  INSTANCE_HEADER,
+  instanceHeader,
+  jsonErrors,
   toPublicError,
   type Identity,
 } from '@agentry/core';
@@ -26,7 +27,6 @@ import { createAuthenticator, createCredentialChecker } from './authenticate';
 import { createRateLimits, limitsPlugin, MAX_TOKENS } from './limits';
 import type { GatewayEnv } from './env';
 import { createClientAddress } from './http/client-address';
-import { jsonErrors } from './http/json-errors';
 import { readinessRoute } from './http/readiness';
 import { responseStatusPlugin } from './http/status-plugin';
 import { createUpstreamFetcher, pendingIdentity, PENDING_IDENTITY_HEADER } from './upstream';
@@ -182,13 +182,8 @@ export async function createGateway(
   });
   await apollo.start();
 
-  if (env.AGENTRY_INSTANCE_ID) {
-    const id = env.AGENTRY_INSTANCE_ID;
-    app.use(['/health', '/ready'], (_req, res, next) => {
-      res.setHeader(INSTANCE_HEADER, id);
-      next();
-    });
-  }
+  if (env.AGENTRY_INSTANCE_ID)
+    app.use(['/health', '/ready'], instanceHeader(env.AGENTRY_INSTANCE_ID));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway' });
   });

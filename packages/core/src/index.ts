@@ -10,3 +10,4 @@ export * from './services';
 export * from './shutdown';
 export * from './text';
 export * from './time';
+export * from './http-middleware';

@@ -11,8 +11,8 @@ import { WebSocketServer } from 'ws';
 import type { DataSource } from 'typeorm';
 import {
   IDENTITY_HEADER,
-  INSTANCE_HEADER,
-  httpErrorResponse,
+  instanceHeader,
+  jsonErrors,
   toPublicError,
   type Identity,
   type Logger,
@@ -99,13 +99,7 @@ export async function createSubgraphServer<C extends SubgraphContext>(
   });
   await apollo.start();
 
-  if (options.instanceId) {
-    const id = options.instanceId;
-    app.use(['/health', '/ready'], (_req, res, next) => {
-      res.setHeader(INSTANCE_HEADER, id);
-      next();
-    });
-  }
+  if (options.instanceId) app.use(['/health', '/ready'], instanceHeader(options.instanceId));
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: options.name });
   });
@@ -201,17 +195,6 @@ function signatureCheck(
     }
     verified.set(req, { identity, token });
     next();
-  };
-}
-
-/** The last error handler of an app: every error as `{errors: [{message, extensions: {code}}]}`. */
-export function jsonErrors(log: Logger): express.ErrorRequestHandler {
-  return (err, _req, res, next) => {
-    if (res.headersSent) return next(err);
-    const { status, body } = httpErrorResponse(err);
-    if (status >= 500) log.error({ err }, 'request failed');
-    else log.debug({ err: (err as Error)?.message }, 'malformed request');
-    res.status(status).json(body);
   };
 }
 
