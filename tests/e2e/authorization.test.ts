@@ -671,21 +671,31 @@ describe('authorization matrix through the gateway', { timeout: 300_000 }, () =>
     }
     const task = ok(await gql(gw, taskQuery, { id: taskId }, fx.other.token));
     assert.equal(task.task.agent, null);
-    // Fields other subgraphs add to Agent do not show a hidden agent either.
-    const rating = ok(
-      await gql(gw, 'query($id: ID!) { review(id: $id) { agent { rating { count } } } }', {
-        id: reviewId,
-      }),
+    // Fields other subgraphs add to Agent do not show a hidden agent either. Those are answered
+    // from each subgraph's projection of the agents, which follows agent.updated: wait for it.
+    const rating = await waitFor(
+      'the reviews projection to see the agent unpublished',
+      async () => {
+        const r = ok(
+          await gql(gw, 'query($id: ID!) { review(id: $id) { agent { rating { count } } } }', {
+            id: reviewId,
+          }),
+        );
+        return r.review.agent === null && r;
+      },
     );
     assert.equal(rating.review.agent, null);
-    const tasks = ok(
-      await gql(
-        gw,
-        'query($id: ID!) { task(id: $id) { agent { tasks { totalCount } } } }',
-        { id: taskId },
-        fx.other.token,
-      ),
-    );
+    const tasks = await waitFor('the tasks projection to see the agent unpublished', async () => {
+      const r = ok(
+        await gql(
+          gw,
+          'query($id: ID!) { task(id: $id) { agent { tasks { totalCount } } } }',
+          { id: taskId },
+          fx.other.token,
+        ),
+      );
+      return r.task.agent === null && r;
+    });
     assert.equal(tasks.task.agent, null);
     for (const token of [fx.owner.token, admin.token]) {
       const review = ok(await gql(gw, reviewQuery, { id: reviewId }, token));
